@@ -14,6 +14,7 @@ export type RoomErrorCode =
   | 'AUTH_FAILED' // the Room rejected the credentials; waiting cannot help
   | 'ROOM_ERROR' // the Room answered result:false
   | 'OUTCOME_FAILED' // the command was accepted but its outcome notification reports failure
+  | 'NO_OUTCOME' // an outcome wait was asked for a method that has no outcome notification
   | 'CLOSED'; // the client was closed
 
 export class RoomError extends Error {

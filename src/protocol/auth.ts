@@ -1,0 +1,34 @@
+import type { ResolvedEndpoint } from './endpoint';
+import type { JsonObject, Role } from './types';
+
+/** The `auth` request forms of reference §2.3. */
+export function secretAuthParams(e: ResolvedEndpoint): JsonObject {
+  const params: JsonObject = e.authType === 'secured' ? { type: 'secured', credentials: e.secret ?? '' } : { type: 'unsecured' };
+  if (e.role) params.role = e.role;
+  return params;
+}
+
+/** Re-authorisation with the token from an earlier `auth` response (reference §2.4, §6). */
+export function tokenAuthParams(e: ResolvedEndpoint, token: string): JsonObject {
+  const params: JsonObject = { type: 'secured', credentials: token };
+  if (e.role) params.role = e.role;
+  return params;
+}
+
+/**
+ * GUESS: the meaning of `previleges` (sic) in the auth response is undocumented (reference §2.4);
+ * 2 was seen after admin PIN auth, so we read 2 as admin and 1 as user. Change it here when a real Room
+ * says otherwise.
+ */
+export function roleFromPrivileges(previleges: unknown): Role | undefined {
+  if (previleges === 2) return 'admin';
+  if (previleges === 1) return 'user';
+  return undefined;
+}
+
+/** Readable reason of a rejected `auth`, from the response's `error` (never from what we sent). */
+export function authFailureText(response: JsonObject): string {
+  if (typeof response.error === 'string' && response.error.trim() !== '') return response.error.trim();
+  if (response.resultCode !== undefined) return `resultCode ${String(response.resultCode)}`;
+  return 'result:false';
+}

@@ -1,0 +1,46 @@
+import type { JsonObject, RoomNotification } from './types';
+
+/**
+ * Classifies one incoming WebSocket frame (reference §3): a notification ({method:"event", event}),
+ * a response ({method, requestId, result}), or something we ignore with a reason for the log.
+ */
+export type IncomingFrame =
+  | { kind: 'notification'; notification: RoomNotification }
+  | { kind: 'response'; frame: JsonObject & { method: string }; requestId?: string }
+  | { kind: 'ignored'; problem: 'binary' | 'json' | 'shape' | 'event' | 'bare'; description: string };
+
+function snippet(text: string): string {
+  const flat = text.replace(/\s+/g, ' ');
+  return flat.length > 80 ? `${flat.slice(0, 80)}...` : flat;
+}
+
+export function classifyFrame(data: Buffer | ArrayBuffer | Buffer[], isBinary: boolean): IncomingFrame {
+  if (isBinary) return { kind: 'ignored', problem: 'binary', description: 'ignored a binary frame' };
+  const text = Array.isArray(data) ? Buffer.concat(data).toString('utf8') : Buffer.from(data as ArrayBuffer).toString('utf8');
+  let frame: unknown;
+  try {
+    frame = JSON.parse(text);
+  } catch {
+    return { kind: 'ignored', problem: 'json', description: `ignored a frame that is not JSON: ${snippet(text)}` };
+  }
+  if (typeof frame !== 'object' || frame === null || Array.isArray(frame)) {
+    return { kind: 'ignored', problem: 'shape', description: `ignored a frame that is not a JSON object: ${snippet(text)}` };
+  }
+  const obj = frame as JsonObject;
+  if (obj.method === 'event') {
+    if (typeof obj.event !== 'string' || obj.event === '') {
+      return { kind: 'ignored', problem: 'event', description: 'ignored a notification without an event name' };
+    }
+    return { kind: 'notification', notification: obj as RoomNotification };
+  }
+  if (typeof obj.method !== 'string') {
+    // TrueConf clients also see bare {error} messages (reference §3.2); with no method we cannot route it.
+    const err = typeof obj.error === 'string' ? `: ${snippet(obj.error)}` : '';
+    return { kind: 'ignored', problem: 'bare', description: `ignored a message without a method${err}` };
+  }
+  return {
+    kind: 'response',
+    frame: obj as JsonObject & { method: string },
+    requestId: typeof obj.requestId === 'string' ? obj.requestId : undefined,
+  };
+}

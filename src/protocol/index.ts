@@ -1,0 +1,30 @@
+/** Public API of the protocol core (knows nothing of Node-RED). */
+export { RoomClient, ALL_EVENTS } from './client';
+export { ConnectionPool, sharedPool, type Lease, type PoolOptions } from './pool';
+export { testConnection, type ProbeResult } from './probe';
+export { validateRequest, methodSchema, type ValidateOptions, type JsonSchema } from './schemas';
+export { outcomeRule, hasOutcome, OUTCOME_METHODS, OUTCOME_METHODS as outcomeMethods, type OutcomeRule } from './outcomes';
+export { discoverWsPort, DiscoveryError } from './discovery';
+export { backoffDelay } from './backoff';
+export { DEFAULT_TUNING, resolveTuning } from './tuning';
+export { resolveEndpoint, endpointKey } from './endpoint';
+export { EventRouter } from './event-router';
+export {
+  catalogue,
+  methodSpec,
+  eventSpec,
+  methodNames,
+  eventNames,
+  isAdminOnly,
+  rejectCauseText,
+  appStateText,
+  appStateName,
+  authorizationNeededCauseText,
+  loginResultText,
+  DISPLACED_CAUSE,
+  type MethodSpec,
+  type EventSpec,
+  type ParamSpec,
+} from './catalogue';
+export { RoomError, isRoomError, type RoomErrorCode } from './errors';
+export type * from './types';

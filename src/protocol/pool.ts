@@ -1,0 +1,101 @@
+import { RoomClient } from './client';
+import { endpointKey } from './endpoint';
+import type { ClientTuning, EndpointOptions, Logger } from './types';
+
+/** A share of a pooled client. release() is idempotent. */
+export interface Lease {
+  readonly client: RoomClient;
+  release(): void;
+}
+
+export interface PoolOptions {
+  /** How long a client with no users stays open, so a redeploy can pick it up again. Default 5000 ms. */
+  graceMs?: number;
+}
+
+interface PoolEntry {
+  client: RoomClient;
+  refs: number;
+  closeTimer?: NodeJS.Timeout;
+}
+
+/**
+ * One RoomClient per endpoint identity (endpoint.ts endpointKey: where and how we connect, the secret
+ * only as a hash), shared by reference count. The Room allows one connection per control mode, so two
+ * nodes on one endpoint must share a socket or they would displace each other.
+ */
+export class ConnectionPool {
+  private readonly entries = new Map<string, PoolEntry>();
+  private readonly graceMs: number;
+
+  constructor(options: PoolOptions = {}) {
+    const grace = options.graceMs ?? 5000;
+    if (typeof grace !== 'number' || !Number.isFinite(grace) || grace < 0) throw new TypeError('graceMs must be a non-negative number');
+    this.graceMs = grace;
+  }
+
+  /** Number of live clients in the pool (including those in their grace period). */
+  get size(): number {
+    return this.entries.size;
+  }
+
+  /**
+   * Shares (or creates and starts) the client of this endpoint. Tuning and logger are those of the first
+   * acquirer; later acquirers of the same endpoint share that client as it is.
+   */
+  acquire(endpoint: EndpointOptions, tuning?: Partial<ClientTuning>, logger?: Logger): Lease {
+    const key = endpointKey(endpoint);
+    let entry = this.entries.get(key);
+    if (entry && entry.client.state === 'closed') {
+      // Closed behind our back (someone called client.close()): start afresh.
+      clearTimeout(entry.closeTimer);
+      this.entries.delete(key);
+      entry = undefined;
+    }
+    if (!entry) {
+      entry = { client: new RoomClient(endpoint, tuning, logger), refs: 0 };
+      this.entries.set(key, entry);
+      entry.client.start();
+    }
+    const current = entry;
+    current.refs++;
+    if (current.closeTimer) {
+      clearTimeout(current.closeTimer);
+      current.closeTimer = undefined;
+    }
+    let released = false;
+    return {
+      client: current.client,
+      release: () => {
+        if (released) return;
+        released = true;
+        this.release(key, current);
+      },
+    };
+  }
+
+  private release(key: string, entry: PoolEntry): void {
+    entry.refs--;
+    if (entry.refs > 0 || this.entries.get(key) !== entry) return;
+    const close = () => {
+      entry.closeTimer = undefined;
+      if (this.entries.get(key) === entry && entry.refs === 0) {
+        this.entries.delete(key);
+        void entry.client.close();
+      }
+    };
+    if (this.graceMs === 0) close();
+    else entry.closeTimer = setTimeout(close, this.graceMs);
+  }
+
+  /** Closes every client now (shutdown, tests). Outstanding leases become inert. */
+  async closeAll(): Promise<void> {
+    const entries = [...this.entries.values()];
+    this.entries.clear();
+    for (const e of entries) clearTimeout(e.closeTimer);
+    await Promise.all(entries.map((e) => e.client.close()));
+  }
+}
+
+/** The process-wide pool the Node-RED nodes share. */
+export const sharedPool = new ConnectionPool();

@@ -1,0 +1,67 @@
+import { appStateName } from './catalogue';
+import { RoomClient } from './client';
+import type { ConnectionState, EndpointOptions, Logger, StateChange } from './types';
+
+export interface ProbeResult {
+  ok: boolean;
+  message: string;
+  appState?: number;
+  role?: string;
+  wsPort?: number;
+}
+
+const FINAL_STATES: ReadonlySet<ConnectionState> = new Set(['ready', 'backoff', 'auth-failed', 'displaced', 'closed']);
+
+function capitalize(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+/**
+ * One-shot "Test connection" for the editor: discover, connect and authenticate with a throwaway client
+ * (no retries), report in one readable sentence, and always close. Note: with a role that a running flow
+ * also uses, the probe briefly takes that control mode (the Room allows one connection per mode).
+ */
+export async function testConnection(endpoint: EndpointOptions, options: { timeoutMs?: number; logger?: Logger } = {}): Promise<ProbeResult> {
+  const timeoutMs = options.timeoutMs ?? 10_000;
+  let client: RoomClient;
+  try {
+    client = new RoomClient(endpoint, { connectTimeoutMs: timeoutMs, requestTimeoutMs: timeoutMs, heartbeatIntervalMs: 0 }, options.logger);
+  } catch (err) {
+    return { ok: false, message: `Invalid configuration: ${err instanceof Error ? err.message : String(err)}` };
+  }
+  const startedAt = Date.now();
+  try {
+    const first = await new Promise<StateChange>((resolve) => {
+      const onState = (change: StateChange) => {
+        if (!FINAL_STATES.has(change.state)) return;
+        client.off('state', onState);
+        resolve(change);
+      };
+      client.on('state', onState);
+      client.start();
+    });
+    if (first.state !== 'ready') {
+      const reason = first.reason ?? first.state;
+      return { ok: false, message: capitalize(reason), wsPort: client.wsPort };
+    }
+    const appState = await waitForAppState(client, Math.max(1, timeoutMs - (Date.now() - startedAt)));
+    const parts = [appState !== undefined ? `app state ${appStateName(appState)}` : undefined, client.role ? `role ${client.role}` : undefined];
+    const detail = parts.filter(Boolean).join(', ');
+    return { ok: true, message: `Connected${detail ? `: ${detail}` : ''}`, appState, role: client.role, wsPort: client.wsPort };
+  } finally {
+    await client.close();
+  }
+}
+
+function waitForAppState(client: RoomClient, timeoutMs: number): Promise<number | undefined> {
+  if (client.appState !== undefined) return Promise.resolve(client.appState);
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      client.off('appState', done);
+      resolve(client.appState);
+    };
+    const timer = setTimeout(done, timeoutMs);
+    client.on('appState', done);
+  });
+}
