@@ -1,0 +1,109 @@
+import { methodSpec } from '../protocol/catalogue';
+import { fail, ok, type Reply } from './reply';
+import type { RoomWorld } from './room-world';
+import { sampleFields, type SampleContext } from './sample-fields';
+import type { Session, Sessions } from './sessions';
+
+/**
+ * Which code answers which command. Commands with state (calls, conferences, mute, settings, auth) have a
+ * handler here; every other catalogue command gets `result:true` with plausible fields (sample-fields.ts).
+ * By the time a handler runs, the frame has passed the auth gate, the admin-only check and the catalogue
+ * parameter check.
+ */
+
+export interface HandlerContext {
+  frame: Record<string, unknown>;
+  session: Session;
+  world: RoomWorld;
+  sessions: Sessions;
+  samples: SampleContext;
+  /** Invalidate every token (clearTokens). */
+  clearTokens: () => void;
+  /** Log a remark for commands the emulator accepts but does not act on (shutdown ...). */
+  remark: (text: string) => void;
+}
+
+type Handler = (ctx: HandlerContext) => Reply;
+
+const str = (ctx: HandlerContext, name: string): string => String(ctx.frame[name]);
+
+const HANDLERS: Record<string, Handler> = {
+  // session
+  auth: (c) => c.sessions.auth(c.session, c.frame),
+  setUsedApiVersion: (c) => {
+    const version = Number(c.frame.version);
+    if (version !== 1 && version !== 2) return fail(`unsupported API version "${str(c, 'version')}" (supported: "1", "2")`);
+    c.session.apiVersion = version;
+    return ok();
+  },
+  setAuthParams: (c) => c.sessions.setAuthParams(c.session, c.frame),
+  getAuthInfo: (c) => ok(c.sessions.authInfo(c.session)),
+  getTokenForHttpServer: (c) => ok({ token: c.sessions.tokenForHttpServer() }),
+  clearTokens: (c) => {
+    c.clearTokens();
+    return ok();
+  },
+
+  // app state, server, account
+  getAppState: (c) => ok(c.world.appStateFields()),
+  connectToServer: (c) => c.world.connectToServer(str(c, 'server'), c.frame.port as number | undefined),
+  login: (c) => c.world.login(str(c, 'login'), str(c, 'password')),
+  logout: (c) => c.world.logout(),
+  getLogin: (c) => ok(c.world.loginInfo()),
+  getConnected: (c) => ok(c.world.connectedInfo()),
+  getServerDomain: (c) => ok({ domain: c.world.domain }),
+  getSystemInfo: (c) => {
+    const fields = sampleFields(methodSpec('getSystemInfo')?.response ?? [], {}, c.samples);
+    // authInfo only while logged in (catalogue note).
+    if (!(c.world.loginInfo().isLoggedIn === true)) delete fields.authInfo;
+    return ok(fields);
+  },
+
+  // calls
+  call: (c) => c.world.call(str(c, 'peerId')),
+  accept: (c) => c.world.accept(),
+  reject: (c) => c.world.reject(),
+  hangUp: (c) => c.world.hangUp(),
+
+  // conferences
+  createConference: (c) => c.world.createConference(c.frame),
+  inviteToConference: (c) => c.world.inviteToConference(str(c, 'peerId')),
+  kickPeer: (c) => c.world.kickPeer(str(c, 'peerId')),
+  acceptPeer: (c) => c.world.acceptPeer(str(c, 'peerId')),
+  rejectPeer: (c) => c.world.rejectPeer(str(c, 'peerId')),
+  getConferences: (c) => ok({ conferences: c.world.conferences(c.session.apiVersion) }),
+  getConferenceParticipants: (c) =>
+    ok({ confId: c.world.conference?.confId ?? '', participants: c.world.participants(c.session.apiVersion) }),
+
+  // media
+  setMicMute: (c) => c.world.setMute('mic', c.frame.mute === true),
+  setVideoMute: (c) => c.world.setMute('video', c.frame.mute === true),
+  setAudioMute: (c) => c.world.setMute('audio', c.frame.mute === true),
+  getMicMute: (c) => ok({ mute: c.world.mute.mic }),
+  getVideoMute: (c) => ok({ mute: c.world.mute.video }),
+  getAudioMute: (c) => ok({ mute: c.world.mute.audio }),
+
+  // settings
+  getSettings: (c) => ok({ settings: { ...c.world.settings } }),
+  setSettings: (c) => c.world.setSettings(c.frame.settings as Record<string, unknown>),
+
+  // the emulator does not stop or reboot anything; it says so in its log [INF]
+  shutdown: (c) => {
+    c.remark('shutdown accepted; the emulator keeps running');
+    return ok();
+  },
+  shutdownSystem: (c) => {
+    c.remark('shutdownSystem accepted; the emulator keeps running');
+    return ok();
+  },
+  rebootSystem: (c) => {
+    c.remark('rebootSystem accepted; the emulator keeps running');
+    return ok();
+  },
+};
+
+export function handle(method: string, ctx: HandlerContext): Reply {
+  const handler = Object.prototype.hasOwnProperty.call(HANDLERS, method) ? HANDLERS[method] : undefined;
+  if (handler) return handler(ctx);
+  return ok(sampleFields(methodSpec(method)?.response ?? [], ctx.frame, ctx.samples));
+}
