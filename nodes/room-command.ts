@@ -1,0 +1,121 @@
+import { hasOutcome } from '../src/protocol';
+import type { RequestOptions } from '../src/protocol/types';
+import {
+  MAX_TIMEOUT_MS,
+  OUTCOME_DEFAULT_TIMEOUT_MS,
+  parseCommandInput,
+  parseConfiguredParams,
+  parseConfiguredTimeout,
+  type NodeCommandSettings,
+} from './lib/command-input';
+import { toBool } from './lib/endpoint-config';
+import { NodeCommandError, toNodeError } from './lib/errors';
+import { translator } from './lib/i18n';
+import type { DoneFunction, NodeDef, NodeRedApi, RuntimeNode } from './lib/node-red';
+import { attachToRoom } from './lib/room-user';
+import { tuningFromSettings } from './lib/settings';
+
+interface RoomCommandDef extends NodeDef {
+  room?: string;
+  method?: unknown;
+  params?: unknown;
+  timeout?: unknown;
+  /** Extension: emit when the outcome notification arrives (methods that have one). */
+  waitForOutcome?: unknown;
+  /** Extension: false lets methods the catalogue does not know through. Default true. */
+  strict?: unknown;
+}
+
+interface InFlight {
+  method: string;
+  done: DoneFunction;
+  settled: boolean;
+}
+
+export = function (RED: NodeRedApi): void {
+  const t = translator(RED, 'room-command');
+
+  function RoomCommand(this: RuntimeNode, def: RoomCommandDef): void {
+    RED.nodes.createNode(this, def);
+    const node = this;
+    node.name = def.name;
+
+    const timeout = parseConfiguredTimeout(def.timeout);
+    if (!timeout.valid) node.warn(t('errors.configuredTimeoutInvalid', { max: MAX_TIMEOUT_MS }));
+    const settings: NodeCommandSettings = {
+      method: typeof def.method === 'string' ? def.method : '',
+      params: parseConfiguredParams(def.params),
+      timeoutMs: timeout.timeoutMs,
+    };
+    if (settings.params === undefined) node.error(t('errors.configuredParamsInvalid'));
+    const waitForOutcome = toBool(def.waitForOutcome);
+    const strict = def.strict === undefined || def.strict === null || def.strict === '' ? true : toBool(def.strict);
+    const outcomeTimeoutMs = Math.max(OUTCOME_DEFAULT_TIMEOUT_MS, tuningFromSettings(RED.settings).tuning.requestTimeoutMs ?? 0);
+
+    const attachment = attachToRoom(RED, node, def.room, t);
+    // Requests still waiting for the Room; close() fails them so every message gets exactly one done().
+    const inFlight = new Set<InFlight>();
+    const settle = (entry: InFlight): boolean => {
+      if (entry.settled) return false;
+      entry.settled = true;
+      inFlight.delete(entry);
+      return true;
+    };
+
+    node.on('input', (msg, send, done) => {
+      const room = attachment.room;
+      if (!room) return done(new NodeCommandError('NO_CONFIG', t('errors.noConfig')));
+      if (room.configError !== undefined) {
+        return done(new NodeCommandError('INVALID_CONFIG', t('errors.invalidConfig', { reason: room.configError })));
+      }
+      const parsed = parseCommandInput(settings, msg, t);
+      if (!parsed.ok) return done(parsed.error);
+      const client = room.client;
+      if (!client) return done(new NodeCommandError('NOT_CONNECTED', t('errors.notAttached')));
+
+      const { method, params, timeoutMs } = parsed.value;
+      const useOutcome = waitForOutcome && hasOutcome(method);
+      const options: RequestOptions = { strict };
+      if (timeoutMs !== undefined) options.timeoutMs = timeoutMs;
+      else if (useOutcome) options.timeoutMs = outcomeTimeoutMs;
+      const entry: InFlight = { method, done, settled: false };
+      inFlight.add(entry);
+
+      const work: Promise<void> =
+        useOutcome
+          ? client.requestOutcome(method, params, options).then(({ response, outcome }) => {
+              msg.payload = outcome;
+              msg.response = response;
+            })
+          : client.request(method, params, options).then((response) => {
+              msg.payload = response;
+            });
+      work.then(
+        () => {
+          if (!settle(entry)) return;
+          send(msg);
+          done();
+        },
+        (err: unknown) => {
+          if (!settle(entry)) return;
+          const error = toNodeError(err);
+          // Room-side failures: the Room's own words go to the Catch node with the error.
+          if (error.response !== undefined && (error.code === 'ROOM_ERROR' || error.code === 'OUTCOME_FAILED')) msg.payload = error.response;
+          // Accepted but no outcome in time: the immediate response still tells the flow the Room took it.
+          else if (error.response !== undefined && error.code === 'TIMEOUT') msg.response = error.response;
+          done(error);
+        },
+      );
+    });
+
+    node.on('close', (_removed: boolean, done: () => void) => {
+      for (const entry of [...inFlight]) {
+        if (settle(entry)) entry.done(new NodeCommandError('CLOSED', t('errors.closed', { method: entry.method })));
+      }
+      attachment.detach();
+      done();
+    });
+  }
+
+  RED.nodes.registerType('room-command', RoomCommand);
+};

@@ -1,0 +1,123 @@
+import type { EndpointOptions, Logger, Unsubscribe } from '../src/protocol/types';
+import type { RoomClient } from '../src/protocol';
+import { registerAdminRoutes } from './lib/admin-routes';
+import type { ConnectionSnapshot, RoomConfigApi, SnapshotListener } from './lib/config-api';
+import { describeEndpoint, endpointKey, parseEndpoint, type RoomConfigProperties } from './lib/endpoint-config';
+import { translator } from './lib/i18n';
+import type { NodeDef, NodeRedApi, RuntimeNode } from './lib/node-red';
+import { RoomConnection } from './lib/room-connection';
+import { settingDeclarations, tuningFromSettings } from './lib/settings';
+
+type RoomConfigDef = NodeDef & RoomConfigProperties;
+
+interface RoomConfigNode extends RuntimeNode, Omit<RoomConfigApi, 'type' | 'id'> {}
+
+/** A Logger that writes through the config node, so log lines carry the node's id and name. */
+function nodeLogger(node: RuntimeNode): Logger {
+  return {
+    debug: (m) => node.debug(m),
+    info: (m) => node.log(m),
+    warn: (m) => node.warn(m),
+    error: (m) => node.error(m),
+  };
+}
+
+/** How long a stopped config node's connection counts as "just replaced" by its redeployed successor. */
+const RETIRE_WINDOW_MS = 10_000;
+
+export = function (RED: NodeRedApi): void {
+  const t = translator(RED, 'room-config');
+  // Deployed config nodes by id, to warn about duplicates (copy/paste/import creates them) and for the
+  // admin routes' live lists.
+  const deployed = new Map<string, RoomConfigApi>();
+  // Connections of config nodes that just stopped, by node id. The pool keeps an unused socket for its grace
+  // period so an unchanged redeploy reuses it; when the redeployed node points elsewhere (say, another API
+  // version in the same control mode), the old socket would displace the new one until then: close it now.
+  const retired = new Map<string, { key: string; client: RoomClient; at: number }>();
+
+  function closeIfUnused(key: string, client: RoomClient): void {
+    for (const other of deployed.values()) {
+      if (other.endpoint && endpointKey(other.endpoint) === key) return;
+    }
+    if (client.state !== 'closed') void client.close();
+  }
+
+  function RoomConfig(this: RoomConfigNode, def: RoomConfigDef): void {
+    RED.nodes.createNode(this, def);
+    const node = this;
+    node.name = def.name;
+
+    const parsed = parseEndpoint(def, node.credentials, t);
+    const configError = parsed.ok ? undefined : parsed.reason;
+    const endpoint = parsed.ok ? parsed.endpoint : undefined;
+    if (configError !== undefined) node.error(t('errors.invalidConfig', { reason: configError }));
+
+    const { tuning, problems } = tuningFromSettings(RED.settings);
+    for (const p of problems) node.warn(t('errors.settingInvalid', { name: p.name, rule: p.rule, fallback: p.fallback }));
+
+    const previous = retired.get(node.id);
+    retired.delete(node.id);
+    if (previous && Date.now() - previous.at < RETIRE_WINDOW_MS && previous.key !== (endpoint ? endpointKey(endpoint) : '')) {
+      closeIfUnused(previous.key, previous.client);
+    }
+
+    const connection = new RoomConnection(endpoint, configError, tuning, nodeLogger(node));
+    if (endpoint) {
+      const key = endpointKey(endpoint);
+      for (const other of deployed.values()) {
+        if (other.endpoint && endpointKey(other.endpoint) === key) {
+          node.log(t('errors.duplicateEndpoint', { other: other.id }));
+          break;
+        }
+      }
+      node.debug(describeEndpoint(endpoint));
+    }
+
+    const api: Omit<RoomConfigApi, 'id' | 'type'> = {
+      get configError(): string | undefined {
+        return connection.configError;
+      },
+      get endpoint(): EndpointOptions | undefined {
+        return endpoint;
+      },
+      get client(): RoomClient | undefined {
+        return connection.client;
+      },
+      register(user: RuntimeNode): void {
+        connection.register(user.id);
+      },
+      deregister(user: RuntimeNode): void {
+        connection.deregister(user.id);
+      },
+      onState(listener: SnapshotListener): Unsubscribe {
+        return connection.onState(listener);
+      },
+      snapshot(): ConnectionSnapshot {
+        return connection.snapshot();
+      },
+    };
+    // Define as accessors on the node itself: user nodes reach them through RED.nodes.getNode(id).
+    Object.defineProperties(node, Object.getOwnPropertyDescriptors(api));
+    deployed.set(node.id, node as unknown as RoomConfigApi);
+
+    node.on('close', (removed: boolean, done: () => void) => {
+      if (deployed.get(node.id) === (node as unknown)) deployed.delete(node.id);
+      // Users usually close first and have released the lease by now; the pool may still hold the socket.
+      const client = connection.recentClient;
+      connection.close();
+      if (client && endpoint) {
+        const key = endpointKey(endpoint);
+        if (removed) closeIfUnused(key, client);
+        else retired.set(node.id, { key, client, at: Date.now() });
+      }
+      done();
+    });
+  }
+
+  RED.nodes.registerType('room-config', RoomConfig, {
+    credentials: { secret: { type: 'password' } },
+    settings: settingDeclarations(),
+  });
+
+  registerAdminRoutes(RED, { deployed, translate: t });
+};
