@@ -17,10 +17,10 @@ const SETTINGS = {
 export type SettingName = keyof typeof SETTINGS;
 export const SETTING_NAMES = Object.keys(SETTINGS) as SettingName[];
 
-/** For registerType({settings}); not exportable: the editor has no use for them. */
+/** For registerType({settings}); exportable so the config dialog's Advanced tab shows the values in force (none is secret). */
 export function settingDeclarations(): Record<string, SettingDeclaration> {
   const out: Record<string, SettingDeclaration> = {};
-  for (const name of SETTING_NAMES) out[name] = { value: DEFAULT_TUNING[SETTINGS[name].field], exportable: false };
+  for (const name of SETTING_NAMES) out[name] = { value: DEFAULT_TUNING[SETTINGS[name].field], exportable: true };
   return out;
 }
 
