@@ -1,0 +1,72 @@
+/**
+ * Child process that hosts Room emulators for the benchmark, so the Room side's CPU and memory never count
+ * in the measured process (a real Room is another machine). Driven by EmulatorFarm (emulator-farm.ts).
+ */
+import { RoomEmulator } from '../../src/emulator';
+import { announce, serveIpc } from './ipc-child';
+import { wallMs } from './stats';
+
+const rooms: RoomEmulator[] = [];
+
+function room(index: unknown): RoomEmulator {
+  const r = rooms[Number(index)];
+  if (!r) throw new Error(`no emulator #${String(index)}`);
+  return r;
+}
+
+serveIpc(async (cmd, req) => {
+  switch (cmd) {
+    case 'start': {
+      const count = Number(req.count);
+      const started: { index: number; webPort: number; wsPort: number }[] = [];
+      // Sequential on purpose: parallel listens gain nothing on 2 cores and make failures harder to read.
+      for (let i = 0; i < count; i++) {
+        const emulator = new RoomEmulator({ webPort: 0, wsPort: 0 });
+        await emulator.start();
+        const index = rooms.push(emulator) - 1;
+        emulator.on('connection', () => announce('connection', { index, at: wallMs() }));
+        emulator.on('authenticated', () => announce('authenticated', { index, at: wallMs() }));
+        started.push({ index, webPort: emulator.webPort, wsPort: emulator.wsPort });
+      }
+      return started;
+    }
+    case 'emit': {
+      const emulator = room(req.index);
+      const count = Number(req.count);
+      const fields = (req.fields ?? {}) as Record<string, unknown>;
+      const startedAt = wallMs();
+      for (let i = 0; i < count; i++) emulator.emitEvent(String(req.event), fields);
+      return { startedAt, doneAt: wallMs() };
+    }
+    case 'restart': {
+      const emulator = room(req.index);
+      const downMs = Number(req.downMs ?? 0);
+      const downAt = wallMs();
+      if (downMs === 0) {
+        // The Room application restarts: every socket closes and the WebSocket listens again (same port).
+        await emulator.restart({ wsPort: emulator.wsPort });
+      } else {
+        // An outage: connections drop and new ones are refused for downMs, then the Room is back.
+        emulator.faults.refuseConnections(true);
+        emulator.faults.dropConnections();
+        await new Promise((r) => setTimeout(r, downMs));
+        emulator.faults.refuseConnections(false);
+      }
+      return { downAt, backAt: wallMs() };
+    }
+    case 'connectionCount':
+      return room(req.index).connectionCount;
+    case 'cpu':
+      return process.cpuUsage();
+    case 'stopAll':
+      await Promise.all(rooms.map((r) => r.stop()));
+      rooms.length = 0;
+      return true;
+    default:
+      throw new Error(`unknown command ${cmd}`);
+  }
+});
+process.on('disconnect', () => {
+  Promise.all(rooms.map((r) => r.stop())).finally(() => process.exit(0));
+});
+announce('ready');
