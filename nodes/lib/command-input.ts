@@ -1,4 +1,5 @@
 import type { JsonObject } from '../../src/protocol/types';
+import { isPlainObject } from '../../src/protocol/plain-object';
 import { NodeCommandError } from './errors';
 import type { Translate } from './i18n';
 import type { NodeMessage } from './node-red';
@@ -24,12 +25,7 @@ export interface CommandInput {
 
 export type Parsed<T> = { ok: true; value: T } | { ok: false; error: NodeCommandError };
 
-/** A plain object: {} or Object.create(null); not an array, Buffer, Date, class instance or null. */
-export function isPlainObject(value: unknown): value is JsonObject {
-  if (value === null || typeof value !== 'object') return false;
-  const proto = Object.getPrototypeOf(value);
-  return proto === Object.prototype || proto === null;
-}
+export { isPlainObject };
 
 /** Describes a value's kind for error texts: "number", "string", "array", "null", "Buffer"... */
 export function kindOf(value: unknown): string {

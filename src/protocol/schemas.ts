@@ -1,6 +1,7 @@
 import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
 import { methodNames, methodSpec, type ParamSpec } from './catalogue';
 import { RoomError } from './errors';
+import { isPlainObject } from './plain-object';
 import type { JsonObject } from './types';
 
 /**
@@ -100,12 +101,6 @@ function suggestion(method: string): string {
   const lower = method.toLowerCase();
   const match = methodNames().find((m) => m.toLowerCase() === lower);
   return match ? ` Did you mean "${match}"?` : '';
-}
-
-function isPlainObject(v: unknown): v is JsonObject {
-  if (typeof v !== 'object' || v === null || Array.isArray(v)) return false;
-  const proto = Object.getPrototypeOf(v);
-  return proto === Object.prototype || proto === null;
 }
 
 /**

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import vm from 'node:vm';
 import { rejectCauseText } from '../../src/protocol';
 import type { RoomEmulator } from '../../src/emulator';
 import { waitForEvent } from '../support/wait';
@@ -100,6 +101,14 @@ describe('room-command node', function () {
       const [frame] = sent(room!, 'call');
       assert.equal(frame.peerId, 'alice');
       assert.equal(frame.pin, '42');
+    });
+
+    it('accepts a payload object built in a Function node (another vm realm)', async () => {
+      await setUp({ method: 'call' });
+      // A Function node runs in its own vm context: its objects have that context's Object.prototype.
+      inject(node('cmd'), { payload: vm.runInNewContext('({ peerId: "alice" })') });
+      await out.next();
+      assert.equal(sent(room!, 'call')[0].peerId, 'alice');
     });
 
     it('sends the configured params alone when msg.payload is undefined', async () => {
