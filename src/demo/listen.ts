@@ -1,5 +1,3 @@
-import type * as net from 'node:net';
-
 /**
  * Port choice for the demo: the well-known port when it is free; when it is taken, either the next free
  * ones (`fallback: 'next'`), the OS's choice (`'any'`), or a clear error (`'fail'`, used when the user
@@ -37,20 +35,5 @@ export async function bindWithFallback(choice: PortChoice, bind: (port: number) 
   throw new PortBusyError(`${choice.what}: port ${choice.port} on 127.0.0.1 is already in use`);
 }
 
-/** Listens on host:port; rejects with the listen error (EADDRINUSE ...). Resolves with the bound port. */
-export function listen(server: net.Server, port: number, host: string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const onError = (err: Error) => {
-      server.off('listening', onListening);
-      reject(err);
-    };
-    const onListening = () => {
-      server.off('error', onError);
-      const address = server.address();
-      resolve(typeof address === 'object' && address ? address.port : port);
-    };
-    server.once('error', onError);
-    server.once('listening', onListening);
-    server.listen(port, host);
-  });
-}
+// Binding itself is the emulator's helper: one implementation of "listen and report the bound port".
+export { listen } from '../emulator/listen';
