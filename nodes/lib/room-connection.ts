@@ -100,6 +100,10 @@ export class RoomConnection {
   private acquire(endpoint: EndpointOptions): void {
     const lease = sharedPool.acquire(endpoint, this.tuning, this.logger);
     this.lease = lease;
+    // A deploy is the user's "try again": a pooled client that gave up (credentials rejected, displaced past
+    // its limit) or is waiting out a backoff reconnects now instead of at its next scheduled attempt.
+    const waiting = lease.client.state;
+    if (waiting === 'auth-failed' || waiting === 'displaced' || waiting === 'backoff') lease.client.retryNow();
     this.lastClient = lease.client;
     this.lastChange = undefined;
     const onState = (change: StateChange): void => {

@@ -10,22 +10,32 @@ import { waitUntil, withDeadline } from './wait';
  */
 
 export const ADMIN_USER = 'admin';
-/** Test-only password; the hash below is bcrypt('reliability-admin-pw', 8 rounds). */
+/** A user of the editor who may look but not change anything (permissions "read"). */
+export const VIEWER_USER = 'viewer';
+/** Test-only password of both users; the hash below is bcrypt('reliability-admin-pw', 8 rounds). */
 export const ADMIN_PASSWORD = 'reliability-admin-pw';
 const ADMIN_PASSWORD_HASH = '$2b$08$.V.VP18zePMVV13ndo8eduLxVTEyMVix3R6ouEi8Qq.zoZseFQoIi';
 
 /** settings.js fragment: editor and admin API need a login. */
 export function adminAuthSettings(): Record<string, unknown> {
-  return { adminAuth: { type: 'credentials', users: [{ username: ADMIN_USER, password: ADMIN_PASSWORD_HASH, permissions: '*' }] } };
+  return {
+    adminAuth: {
+      type: 'credentials',
+      users: [
+        { username: ADMIN_USER, password: ADMIN_PASSWORD_HASH, permissions: '*' },
+        { username: VIEWER_USER, password: ADMIN_PASSWORD_HASH, permissions: 'read' },
+      ],
+    },
+  };
 }
 
 /** Logs in like the editor does; returns the bearer token. */
-export async function adminToken(nr: NodeRedProcess): Promise<string> {
+export async function adminToken(nr: NodeRedProcess, username = ADMIN_USER, scope = '*'): Promise<string> {
   const res = await nr.request('POST', '/auth/token', {
     client_id: 'node-red-admin',
     grant_type: 'password',
-    scope: '*',
-    username: ADMIN_USER,
+    scope,
+    username,
     password: ADMIN_PASSWORD,
   });
   const token = (res.json as { access_token?: unknown } | undefined)?.access_token;
