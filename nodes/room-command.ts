@@ -75,37 +75,37 @@ export = function (RED: NodeRedApi): void {
 
       const { method, params, timeoutMs } = parsed.value;
       const useOutcome = waitForOutcome && hasOutcome(method);
-      const options: RequestOptions = { strict };
-      if (timeoutMs !== undefined) options.timeoutMs = timeoutMs;
-      else if (useOutcome) options.timeoutMs = outcomeTimeoutMs;
+      const options: RequestOptions =
+        timeoutMs !== undefined ? { strict, timeoutMs } : useOutcome ? { strict, timeoutMs: outcomeTimeoutMs } : { strict };
       const entry: InFlight = { method, done, settled: false };
       inFlight.add(entry);
 
-      const work: Promise<void> =
-        useOutcome
-          ? client.requestOutcome(method, params, options).then(({ response, outcome }) => {
-              msg.payload = outcome;
-              msg.response = response;
-            })
-          : client.request(method, params, options).then((response) => {
-              msg.payload = response;
-            });
-      work.then(
-        () => {
+      // One promise layer between the Room's answer and send()/done() (a second .then cost a promise and a tick).
+      const fail = (err: unknown): void => {
+        if (!settle(entry)) return;
+        const error = toNodeError(err);
+        // Room-side failures: the Room's own words go to the Catch node with the error.
+        if (error.response !== undefined && (error.code === 'ROOM_ERROR' || error.code === 'OUTCOME_FAILED')) msg.payload = error.response;
+        // Accepted but no outcome in time: the immediate response still tells the flow the Room took it.
+        else if (error.response !== undefined && error.code === 'TIMEOUT') msg.response = error.response;
+        done(error);
+      };
+      if (useOutcome) {
+        client.requestOutcome(method, params, options).then(({ response, outcome }) => {
           if (!settle(entry)) return;
+          msg.payload = outcome;
+          msg.response = response;
           send(msg);
           done();
-        },
-        (err: unknown) => {
+        }, fail);
+      } else {
+        client.request(method, params, options).then((response) => {
           if (!settle(entry)) return;
-          const error = toNodeError(err);
-          // Room-side failures: the Room's own words go to the Catch node with the error.
-          if (error.response !== undefined && (error.code === 'ROOM_ERROR' || error.code === 'OUTCOME_FAILED')) msg.payload = error.response;
-          // Accepted but no outcome in time: the immediate response still tells the flow the Room took it.
-          else if (error.response !== undefined && error.code === 'TIMEOUT') msg.response = error.response;
-          done(error);
-        },
-      );
+          msg.payload = response;
+          send(msg);
+          done();
+        }, fail);
+      }
     });
 
     node.on('close', (_removed: boolean, done: () => void) => {

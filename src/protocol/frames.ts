@@ -16,7 +16,12 @@ function snippet(text: string): string {
 
 export function classifyFrame(data: Buffer | ArrayBuffer | Buffer[], isBinary: boolean): IncomingFrame {
   if (isBinary) return { kind: 'ignored', problem: 'binary', description: 'ignored a binary frame' };
-  const text = Array.isArray(data) ? Buffer.concat(data).toString('utf8') : Buffer.from(data as ArrayBuffer).toString('utf8');
+  // ws hands us a Buffer (its default binaryType): decode it in place, without a copy.
+  const text = Buffer.isBuffer(data)
+    ? data.toString('utf8')
+    : Array.isArray(data)
+      ? Buffer.concat(data).toString('utf8')
+      : Buffer.from(data).toString('utf8');
   let frame: unknown;
   try {
     frame = JSON.parse(text);
