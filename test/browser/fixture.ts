@@ -1,0 +1,99 @@
+import fs from 'node:fs';
+import { RoomEmulator } from '../../src/emulator';
+import { launchBrowser, type BrowserSession, type LaunchOptions } from '../support/browser';
+import { node22Binary, startNodeRed, type NodeRedFlavour, type NodeRedProcess } from '../support/node-red-process';
+import { EditorPage } from './editor-page';
+
+/** The Room's PIN in the browser tests (both control modes). */
+export const ROOM_PIN = '1234';
+
+/** One Node-RED the browser tests run against. */
+export interface BrowserFlavour {
+  nodeRed: NodeRedFlavour;
+  /** "Node-RED 4.1.15", for test titles. */
+  label: string;
+  /** Screenshot name prefix: '' for Node-RED 4 (the README pictures), 'nr5-' for Node-RED 5. */
+  prefix: string;
+  /** Why it cannot run here (Node 22 missing), or undefined. */
+  unavailable?: string;
+}
+
+/**
+ * The editors under test: Node-RED 4.1 (this Node 20) and Node-RED 5 (Node 22 from compat/node22).
+ * TRUECONF_TEST_BROWSER_NODE_RED=node-red or =node-red-5 narrows it to one while working on a test.
+ */
+export function browserFlavours(): BrowserFlavour[] {
+  const only = process.env.TRUECONF_TEST_BROWSER_NODE_RED;
+  const all: BrowserFlavour[] = [
+    { nodeRed: 'node-red', label: `Node-RED ${packageVersion('node-red')}`, prefix: '' },
+    {
+      nodeRed: 'node-red-5',
+      label: `Node-RED ${packageVersion('node-red-5')}`,
+      prefix: 'nr5-',
+      unavailable: fs.existsSync(node22Binary) ? undefined : `Node 22 is missing at ${node22Binary} (npm ci --prefix compat/node22)`,
+    },
+  ];
+  return only ? all.filter((f) => f.nodeRed === only) : all;
+}
+
+function packageVersion(name: string): string {
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-var-requires
+    return (require(`${name}/package.json`) as { version: string }).version;
+  } catch {
+    return '(not installed)';
+  }
+}
+
+/**
+ * What every browser test stands on: a Room emulator, a real Node-RED (this package installed in its user
+ * directory) and a headless Chromium with the editor open. `stop()` closes all three, whatever started.
+ */
+export interface EditorFixture {
+  emulator: RoomEmulator;
+  nodeRed: NodeRedProcess;
+  browser: BrowserSession;
+  editor: EditorPage;
+  stop(): Promise<void>;
+}
+
+export interface FixtureOptions {
+  flavour: BrowserFlavour;
+  /** Flows the Node-RED starts with; a function gets the emulator (for its ports). Default: none. */
+  flows?: object[] | ((emulator: RoomEmulator) => object[]);
+  browser?: LaunchOptions;
+  /** Open the editor before returning. Default true. */
+  open?: boolean;
+}
+
+export async function startEditorFixture(options: FixtureOptions): Promise<EditorFixture> {
+  const stack: Array<() => Promise<void>> = [];
+  const stop = async () => {
+    const errors: unknown[] = [];
+    for (const close of stack.reverse()) {
+      await close().catch((err: unknown) => errors.push(err));
+    }
+    stack.length = 0;
+    if (errors.length) throw errors[0];
+  };
+  try {
+    const emulator = new RoomEmulator({
+      webPort: 0,
+      wsPort: 0,
+      auth: { admin: { type: 'pin', secret: ROOM_PIN }, user: { type: 'pin', secret: ROOM_PIN } },
+    });
+    await emulator.start();
+    stack.push(() => emulator.stop());
+    const flows = typeof options.flows === 'function' ? options.flows(emulator) : options.flows ?? [];
+    const nodeRed = await startNodeRed({ nodeRed: options.flavour.nodeRed, flows });
+    stack.push(() => nodeRed.stop());
+    const browser = await launchBrowser(options.browser);
+    stack.push(() => browser.close());
+    const editor = new EditorPage(browser, options.flavour.prefix);
+    if (options.open !== false) await editor.open(nodeRed.url);
+    return { emulator, nodeRed, browser, editor, stop };
+  } catch (err) {
+    await stop().catch(() => undefined);
+    throw err;
+  }
+}
