@@ -244,11 +244,25 @@ for (const flavour of browserFlavours()) describe(`editor: a user builds a TrueC
     await page.locator('#node-input-room').selectOption({ label: configLabel });
     const list = page.locator('#node-input-events-list');
     await list.locator('[data-event="inviteReceived"]').waitFor({ state: 'attached' });
-    await page.locator('#node-input-events-filter').pressSequentially('invite');
+    // fill() sets the value and fires 'input' in one step: typed keys can be lost while the tray is still settling.
+    await page.locator('#node-input-events-filter').fill('invite');
     const item = list.locator('[data-event="inviteReceived"]');
     await item.waitFor({ state: 'visible' });
-    // The filter narrows the list to names containing the text.
-    const visible = await list.locator('.room-event-item:visible').evaluateAll((els) => els.map((e) => e.getAttribute('data-event') ?? ''));
+    // The filter narrows the list to names containing the text (waited for: the list may re-render once more
+    // when the catalogue arrives).
+    const visibleNames = () =>
+      list.locator('.room-event-item:visible').evaluateAll((els) => els.map((e) => e.getAttribute('data-event') ?? ''));
+    await page
+      .waitForFunction(
+        `(() => {
+          const shown = Array.from(document.querySelectorAll('#node-input-events-list .room-event-item')).filter((r) => r.offsetParent !== null);
+          return shown.length > 0 && shown.every((r) => (r.getAttribute('data-event') || '').toLowerCase().includes('invite'));
+        })()`,
+        undefined,
+        { timeout: 10000 },
+      )
+      .catch(() => undefined);
+    const visible = await visibleNames();
     assert.ok(visible.length > 0 && visible.every((n) => n.toLowerCase().includes('invite')), `filtered: ${visible.join(', ')}`);
     await item.click();
     await page.locator('#node-input-events-selected [data-selected-event="inviteReceived"]').waitFor();
