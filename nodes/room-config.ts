@@ -22,26 +22,11 @@ function nodeLogger(node: RuntimeNode): Logger {
   };
 }
 
-/** How long a stopped config node's connection counts as "just replaced" by its redeployed successor. */
-const RETIRE_WINDOW_MS = 10_000;
-
 export = function (RED: NodeRedApi): void {
   const t = translator(RED, 'room-config');
   // Deployed config nodes by id, to warn about duplicates (copy/paste/import creates them) and for the
   // admin routes' live lists.
   const deployed = new Map<string, RoomConfigApi>();
-  // Connections of config nodes that just stopped, by node id. The pool keeps an unused socket for its grace
-  // period so an unchanged redeploy reuses it; when the redeployed node points elsewhere (say, another API
-  // version in the same control mode), the old socket would displace the new one until then: close it now.
-  const retired = new Map<string, { key: string; client: RoomClient; at: number }>();
-
-  function closeIfUnused(key: string, client: RoomClient): void {
-    for (const other of deployed.values()) {
-      if (other.endpoint && endpointKey(other.endpoint) === key) return;
-    }
-    if (client.state !== 'closed') void client.close();
-  }
-
   function RoomConfig(this: RoomConfigNode, def: RoomConfigDef): void {
     RED.nodes.createNode(this, def);
     const node = this;
@@ -54,12 +39,6 @@ export = function (RED: NodeRedApi): void {
 
     const { tuning, problems } = tuningFromSettings(RED.settings);
     for (const p of problems) node.warn(t('errors.settingInvalid', { name: p.name, rule: p.rule, fallback: p.fallback }));
-
-    const previous = retired.get(node.id);
-    retired.delete(node.id);
-    if (previous && Date.now() - previous.at < RETIRE_WINDOW_MS && previous.key !== (endpoint ? endpointKey(endpoint) : '')) {
-      closeIfUnused(previous.key, previous.client);
-    }
 
     const connection = new RoomConnection(endpoint, configError, tuning, nodeLogger(node));
     if (endpoint) {
@@ -105,10 +84,12 @@ export = function (RED: NodeRedApi): void {
       // Users usually close first and have released the lease by now; the pool may still hold the socket.
       const client = connection.recentClient;
       connection.close();
-      if (client && endpoint) {
+      // A deleted config node has no successor to hand the socket to: close it now, unless another config
+      // node of the same endpoint still uses it. (A redeployed one is left to the pool's grace period.)
+      if (removed && client && endpoint && client.state !== 'closed') {
         const key = endpointKey(endpoint);
-        if (removed) closeIfUnused(key, client);
-        else retired.set(node.id, { key, client, at: Date.now() });
+        const shared = [...deployed.values()].some((other) => other.endpoint && endpointKey(other.endpoint) === key);
+        if (!shared) void client.close();
       }
       done();
     });

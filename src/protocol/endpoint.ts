@@ -99,6 +99,15 @@ export function endpointKey(e: EndpointOptions): string {
   ]);
 }
 
+/**
+ * The Room an endpoint points at, whatever the credentials, role or API version: two sockets to one Room
+ * in the same control mode displace each other (reference §6).
+ */
+export function roomKey(e: EndpointOptions): string {
+  const r = resolveEndpoint(e);
+  return JSON.stringify([r.host.toLowerCase(), r.port, r.wsPort ?? null, r.instance, r.tls]);
+}
+
 /** For logs: where we connect, never how we authenticate. */
 export function describeEndpoint(e: ResolvedEndpoint): string {
   const where = e.wsPort !== undefined ? `ws port ${e.wsPort}` : `web port ${e.port}, instance ${e.instance}`;

@@ -1,5 +1,5 @@
 import { RoomClient } from './client';
-import { endpointKey } from './endpoint';
+import { endpointKey, roomKey } from './endpoint';
 import type { ClientTuning, EndpointOptions, Logger } from './types';
 
 /** A share of a pooled client. release() is idempotent. */
@@ -15,6 +15,8 @@ export interface PoolOptions {
 
 interface PoolEntry {
   client: RoomClient;
+  /** roomKey(): which Room, regardless of how we authenticate. */
+  room: string;
   refs: number;
   closeTimer?: NodeJS.Timeout;
 }
@@ -53,7 +55,9 @@ export class ConnectionPool {
       entry = undefined;
     }
     if (!entry) {
-      entry = { client: new RoomClient(endpoint, tuning, logger), refs: 0 };
+      const room = roomKey(endpoint);
+      this.closeIdleClientsOf(room);
+      entry = { client: new RoomClient(endpoint, tuning, logger), room, refs: 0 };
       this.entries.set(key, entry);
       entry.client.start();
     }
@@ -72,6 +76,20 @@ export class ConnectionPool {
         this.release(key, current);
       },
     };
+  }
+
+  /**
+   * A new identity for a Room that still has an unused client in its grace period (a redeploy changed the
+   * secret, role or API version): that client has no more users coming, and left open it would displace
+   * the new one in the same control mode until the grace period ends. Close it now.
+   */
+  private closeIdleClientsOf(room: string): void {
+    for (const [key, entry] of this.entries) {
+      if (entry.room !== room || entry.refs > 0) continue;
+      clearTimeout(entry.closeTimer);
+      this.entries.delete(key);
+      void entry.client.close();
+    }
   }
 
   private release(key: string, entry: PoolEntry): void {

@@ -73,6 +73,41 @@ describe('protocol: connection pool', function () {
     await waitForState(fresh.client, 'ready');
   });
 
+  it('a redeploy that changes how we reach the same Room closes the idle old client at once, not after the grace period', async () => {
+    const room = await h.room({ auth: { admin: { type: 'pin', secret: '1234' }, user: { type: 'unsecured' } } });
+    const pool = makePool(60_000);
+    const before = { host: '127.0.0.1', port: room.webPort, apiVersion: '1' as const, authType: 'secured' as const, secret: '1234' };
+    const old = pool.acquire(before, FAST);
+    await waitForState(old.client, 'ready');
+    // Another Room endpoint in use meanwhile must not be touched.
+    const otherRoom = await h.room();
+    const unrelated = pool.acquire({ host: '127.0.0.1', port: otherRoom.webPort }, FAST);
+    await waitForState(unrelated.client, 'ready');
+
+    // Redeploy: the config node now asks for API v2 with the same PIN, i.e. the same control mode.
+    old.release();
+    const oldClosed = waitForEvent(old.client, 'state', { filter: (c) => (c as { state: string }).state === 'closed' });
+    const renewed = pool.acquire({ ...before, apiVersion: '2' }, FAST);
+    await oldClosed;
+    await waitForState(renewed.client, 'ready');
+    assert.equal(pool.size, 2, 'the renewed client and the unrelated one');
+    assert.equal(unrelated.client.state, 'ready');
+    // With the old socket gone at once, nothing displaces the new one.
+    assert.equal(room.connectionCount, 1);
+    await renewed.client.request('getAppState');
+    assert.equal(renewed.client.state, 'ready');
+  });
+
+  it('a client still in use is kept when another identity for the same Room appears', async () => {
+    const room = await h.room({ auth: { admin: { type: 'pin', secret: '1234' }, user: { type: 'pin', secret: '9999' } } });
+    const pool = makePool(60_000);
+    const endpoint = { host: '127.0.0.1', port: room.webPort, authType: 'secured' as const };
+    const admin = pool.acquire({ ...endpoint, secret: '1234' }, FAST);
+    const user = pool.acquire({ ...endpoint, secret: '9999' }, FAST);
+    await Promise.all([waitForState(admin.client, 'ready'), waitForState(user.client, 'ready')]);
+    assert.equal(room.connectionCount, 2, 'admin and user modes side by side');
+  });
+
   it('closeAll closes every client', async () => {
     const room = await h.room();
     const pool = makePool(5000);
