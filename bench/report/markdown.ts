@@ -4,6 +4,12 @@ import { measuredText, targetLine, type BenchResults, type TargetCheck } from '.
 const kb = (bytes: number) => `${fmt(bytes / 1024)} KB`;
 const mb = (bytes: number) => `${(bytes / 1048576).toFixed(1)} MB`;
 
+/** The start of a section: a blank line, its heading, a blank line. */
+const heading = (title: string) => ['', `## ${title}`, ''];
+
+/** The header row and separator of a markdown table. */
+const tableHead = (...columns: string[]) => [`| ${columns.join(' | ')} |`, `|${'---|'.repeat(columns.length)}`];
+
 /** Why a target was missed and what would close it; keyed by target id. Filled in from what the run showed. */
 export type MissNotes = Record<string, (r: BenchResults, c: TargetCheck) => string>;
 
@@ -21,9 +27,7 @@ export function resultsMarkdown(r: BenchResults, checks: TargetCheck[], notes: M
     `load average at start ${m.loadAverageAtStart.map((v) => v.toFixed(2)).join(' / ')}.`,
     '',
     '![benchmark chart](results.svg)',
-    '',
-    '## Targets',
-    '',
+    ...heading('Targets'),
     '| | Target | Measured | Result |',
     '|---|---|---|---|',
   );
@@ -43,9 +47,7 @@ export function resultsMarkdown(r: BenchResults, checks: TargetCheck[], notes: M
   if (r.latency) {
     const l = r.latency;
     L.push(
-      '',
-      '## 1. Command round trip',
-      '',
+      ...heading('1. Command round trip'),
       `\`${l.method}\` through three paths, each to its own emulated Room (identical Rooms in one emulator process: a Room gives a control`,
       `mode to one connection at a time, so paths sharing one would displace each other). Every response is checked to be a success. Sequential: ${l.rounds} rounds × ${fmt(l.sequentialPerRound)} requests, one at a time`,
       `(after warm-up). Pipelined: ${l.rounds} rounds × ${fmt(l.pipelinedPerRound)} requests with up to ${l.window} in flight; the median round is shown.`,
@@ -57,8 +59,7 @@ export function resultsMarkdown(r: BenchResults, checks: TargetCheck[], notes: M
       '- **room-command**: a real Node-RED 4 runtime: junction → room-command → junction, the message entering with `node.receive()` and timed when it leaves.',
       "- **do-it-yourself**: the same entry and exit around core nodes: function (number the request, remember the msg in flow context) → websocket out; websocket in → json → function (match by requestId); a Status node sends the handshake on connect.",
       '',
-      '| Path | p50 | p99 | Throughput | CPU per request | p50 ÷ raw | Throughput ÷ raw |',
-      '|---|---|---|---|---|---|---|',
+      ...tableHead('Path', 'p50', 'p99', 'Throughput', 'CPU per request', 'p50 ÷ raw', 'Throughput ÷ raw'),
     );
     const rows = [
       ['raw ws', l.raw],
@@ -85,16 +86,13 @@ export function resultsMarkdown(r: BenchResults, checks: TargetCheck[], notes: M
   if (r.fanout) {
     const f = r.fanout;
     L.push(
-      '',
-      '## 2. Notification fan-out',
-      '',
+      ...heading('2. Notification fan-out'),
       `The emulator sends ${fmt(f.notifications)} \`${f.event}\` notifications as fast as it can. Node-RED has N room-event nodes whose filters`,
       `(distinct pairs of other catalogue events) never match, plus ${f.catchAll} catch-all room-event nodes that take every notification. The baseline is a`,
       '`ws` client on its own emulator that only `JSON.parse`s each frame. CPU is this process\'s user + system time per notification',
       `(process.cpuUsage); medians of ${f.rounds} rounds, order rotated; ratios are medians of per-round ratios.`,
       '',
-      '| Receiver | Notifications/s | CPU per notification | CPU ÷ parse-only | CPU ÷ smallest flow |',
-      '|---|---|---|---|---|',
+      ...tableHead('Receiver', 'Notifications/s', 'CPU per notification', 'CPU ÷ parse-only', 'CPU ÷ smallest flow'),
       `| JSON.parse only | ${fmt(f.baseline.rate)} | ${f.baseline.cpuUs.toFixed(1)} µs | 1.00× | |`,
     );
     const first = f.sizes[0].figures.cpuRounds;
@@ -120,15 +118,12 @@ export function resultsMarkdown(r: BenchResults, checks: TargetCheck[], notes: M
   if (r.memory) {
     const mem = r.memory;
     L.push(
-      '',
-      '## 3. Memory per endpoint',
-      '',
+      ...heading('3. Memory per endpoint'),
       'A fresh Node-RED process per size (started with `--expose-gc`), each endpoint being one room-config plus one room-event on its own',
       'emulated Room (the emulators live in another process). Measured after every node showed "connected" and after forced garbage collection;',
       `median of ${mem.repeats} process(es) per size.`,
       '',
-      '| Endpoints | RSS | Heap used |',
-      '|---|---|---|',
+      ...tableHead('Endpoints', 'RSS', 'Heap used'),
     );
     for (const s of mem.samples) L.push(`| ${s.endpoints} | ${mb(s.rss)} | ${mb(s.heapUsed)} |`);
     const a = mem.samples[0];
@@ -144,15 +139,12 @@ export function resultsMarkdown(r: BenchResults, checks: TargetCheck[], notes: M
   if (r.redeploy) {
     const d = r.redeploy;
     L.push(
-      '',
-      '## 4. Redeploy',
-      '',
+      ...heading('4. Redeploy'),
       'Full deploys (every node stopped and recreated, as the editor\'s default Deploy does) of a room-config, a room-command and two room-event',
       'nodes. Time from the deploy call to every node showing "connected"; new connections counted on the emulator until',
       `${d.quietWindowMs} ms after that. ${d.repeats} deploys each.`,
       '',
-      '| Deploy | Ready (median) | Each run | New connections per deploy |',
-      '|---|---|---|---|',
+      ...tableHead('Deploy', 'Ready (median)', 'Each run', 'New connections per deploy'),
       `| same room-config | ${d.unchanged.readyMs.toFixed(1)} ms | ${d.unchanged.readyRuns.map((v) => v.toFixed(1)).join(', ')} ms | ${d.unchanged.newConnections.join(', ')} |`,
       `| room-config points at another Room | ${d.changed.readyMs.toFixed(1)} ms | ${d.changed.readyRuns.map((v) => v.toFixed(1)).join(', ')} ms | ${d.changed.newConnections.join(', ')} |`,
     );
@@ -160,17 +152,14 @@ export function resultsMarkdown(r: BenchResults, checks: TargetCheck[], notes: M
 
   if (r.reconnect && r.reconnect.length) {
     L.push(
-      '',
-      '## 5. Reconnect',
-      '',
+      ...heading('5. Reconnect'),
       'Time from the Room being back to every node showing "connected" again, split into the wait for the next attempt (the rest of the',
       'backoff delay: from "back" to the first new connection the Room sees) and the handshake (socket + setUsedApiVersion + auth + status).',
       '"Room restart": the emulated Room application restarts (sockets close, the WebSocket listens again at once). "Outage": connections',
       'drop and are refused for the given time. Medians; each run listed. "Back" and "first connection" are taken in the emulator process and',
       '"ready" in the Node-RED process (wall clocks of one machine, good to about 1 ms).',
       '',
-      '| Settings | Event | Back → ready (median) | Worst run | Backoff wait (median) | Handshake (median) | Runs (ms) |',
-      '|---|---|---|---|---|---|---|',
+      ...tableHead('Settings', 'Event', 'Back → ready (median)', 'Worst run', 'Backoff wait (median)', 'Handshake (median)', 'Runs (ms)'),
     );
     for (const s of r.reconnect) {
       const keys = Object.entries(s.settings).map(([k, v]) => `\`${k}: ${v}\``).join(', ') || 'defaults';
@@ -192,6 +181,6 @@ export function resultsMarkdown(r: BenchResults, checks: TargetCheck[], notes: M
       'wait (with 1000 ms: at most 1 s after the Room is back) at the price of more connection attempts while it is down.',
     );
   }
-  L.push('', '## Target lines as printed', '', '```', ...checks.map(targetLine), '```', '');
+  L.push(...heading('Target lines as printed'), '```', ...checks.map(targetLine), '```', '');
   return L.join('\n');
 }

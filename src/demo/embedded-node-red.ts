@@ -2,7 +2,8 @@ import { EventEmitter } from 'node:events';
 import * as fs from 'node:fs';
 import * as http from 'node:http';
 import * as path from 'node:path';
-import { bindWithFallback, listen, type PortChoice } from './listen';
+import { bindWithFallback, listen, openSockets, type PortChoice } from './listen';
+import { localOnlySettings } from './local-settings';
 import type { FlowNode } from './example-flows';
 
 /**
@@ -50,28 +51,16 @@ interface NodeRedApi {
   events: EventEmitter;
 }
 
-/** Settings for a local-only demo: nothing phones home, nothing gets installed. */
+/** Settings for a local-only demo: this package from the repository, the editor at the root. */
 export function demoSettings(userDir: string, packageDir: string, logLevel: string): Record<string, unknown> {
+  const base = localOnlySettings(userDir, logLevel);
   return {
-    userDir,
-    flowFile: 'flows.json',
+    ...base,
     nodesDir: [packageDir],
     httpAdminRoot: '/',
     httpNodeRoot: '/',
-    logging: { console: { level: logLevel, metrics: false, audit: false } },
-    // Telemetry pings and the update check both go to nodered.org.
-    telemetry: { enabled: false, updateNotification: false },
-    diagnostics: { enabled: false, ui: false },
-    // No palette manager: it would fetch the catalogue from the internet.
-    externalModules: {
-      autoInstall: false,
-      palette: { allowInstall: false, allowUpdate: false, allowUpload: false },
-      modules: { allowInstall: false },
-    },
-    functionExternalModules: false,
     editorTheme: {
-      tours: false,
-      projects: { enabled: false },
+      ...base.editorTheme,
       page: { title: 'Node-RED · TrueConf Room demo' },
       header: { title: 'Node-RED · TrueConf Room demo' },
     },
@@ -109,11 +98,7 @@ export async function startEmbeddedNodeRed(options: EmbeddedNodeRedOptions): Pro
 
   const app = express();
   const server = http.createServer(app);
-  const sockets = new Set<import('node:net').Socket>();
-  server.on('connection', (socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-  });
+  const sockets = openSockets(server);
   // Bind first: a busy port should fail before Node-RED has started anything.
   const port = await bindWithFallback(options.port, (p) => listen(server, p, host));
 

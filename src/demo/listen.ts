@@ -1,3 +1,5 @@
+import type { Server, Socket } from 'node:net';
+
 /**
  * Port choice for the demo: the well-known port when it is free; when it is taken, either the next free
  * ones (`fallback: 'next'`), the OS's choice (`'any'`), or a clear error (`'fail'`, used when the user
@@ -37,3 +39,13 @@ export async function bindWithFallback(choice: PortChoice, bind: (port: number) 
 
 // Binding itself is the emulator's helper: one implementation of "listen and report the bound port".
 export { listen } from '../emulator/listen';
+
+/** The server's open sockets, kept so that a stop can end keep-alive and long-lived connections at once. */
+export function openSockets(server: Server): Set<Socket> {
+  const sockets = new Set<Socket>();
+  server.on('connection', (socket: Socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
+  return sockets;
+}

@@ -1,5 +1,5 @@
 import * as net from 'node:net';
-import { bindWithFallback, listen, type PortChoice } from './listen';
+import { bindWithFallback, listen, openSockets, type PortChoice } from './listen';
 
 /** The demo's embedded MQTT broker (aedes) on 127.0.0.1. */
 
@@ -13,7 +13,6 @@ export async function startDemoBroker(choice: PortChoice, host = '127.0.0.1'): P
   // aedes 1.x is an ES module: import() works on every Node this package supports.
   const { Aedes } = (await import('aedes')) as typeof import('aedes');
   const aedes = await Aedes.createBroker();
-  const sockets = new Set<net.Socket>();
   let server: net.Server | undefined;
   const port = await bindWithFallback(choice, async (p) => {
     const candidate = net.createServer(aedes.handle);
@@ -29,10 +28,7 @@ export async function startDemoBroker(choice: PortChoice, host = '127.0.0.1'): P
     await new Promise<void>((resolve) => aedes.close(() => resolve()));
     throw err;
   });
-  server!.on('connection', (socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-  });
+  const sockets = openSockets(server!);
   let stopped: Promise<void> | undefined;
   return {
     port,

@@ -45,17 +45,43 @@ export function stopNodeRed(): Promise<void> {
   return helper.stopServer();
 }
 
+/** Rooms startRoom started and cleanUp has not stopped: withNodeRed stops them after each test. */
+const runningRooms = new Set<RoomEmulator>();
+
 export async function startRoom(options: RoomEmulatorOptions = {}): Promise<RoomEmulator> {
   const room = new RoomEmulator({ webPort: 0, wsPort: 0, ...options });
   await room.start();
+  runningRooms.add(room);
   return room;
 }
 
-/** After each test: nodes closed, every pooled socket closed now (not after the grace period), Room stopped. */
-export async function cleanUp(room: RoomEmulator | undefined): Promise<void> {
+/** After each test: nodes closed, every pooled socket closed now (not after the grace period), Rooms stopped. */
+export async function cleanUp(...rooms: (RoomEmulator | undefined)[]): Promise<void> {
   await helper.unload();
   await sharedPool.closeAll();
-  if (room) await room.stop();
+  for (const room of rooms) {
+    if (!room) continue;
+    runningRooms.delete(room);
+    await room.stop();
+  }
+}
+
+/** How a test file starts and stops its Node-RED, and what it tidies after each test. */
+export interface TestRuntime {
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  cleanUp(...rooms: RoomEmulator[]): Promise<void>;
+}
+
+/**
+ * The hooks of a describe block whose tests each load their own flow against Rooms from startRoom: Node-RED
+ * starts once for the block; after each test the flows stop, pooled sockets close and those Rooms stop (so
+ * a test keeps its Room in a local const). A Room a test stopped itself is stopped again, which is harmless.
+ */
+export function withNodeRed(runtime: TestRuntime = { start: startNodeRed, stop: stopNodeRed, cleanUp }): void {
+  before(runtime.start);
+  after(runtime.stop);
+  afterEach(() => runtime.cleanUp(...runningRooms));
 }
 
 export function configNode(room: RoomEmulator, extra: Record<string, unknown> = {}): Record<string, unknown> {

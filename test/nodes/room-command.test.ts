@@ -13,10 +13,9 @@ import {
   node,
   placed,
   quietWindow,
-  startNodeRed,
   startRoom,
-  stopNodeRed,
   waitForStatus,
+  withNodeRed,
   type Msg,
 } from './harness';
 
@@ -39,34 +38,29 @@ function sent(room: RoomEmulator, method: string): Record<string, unknown>[] {
 
 describe('room-command node', function () {
   this.timeout(30000);
-  let room: RoomEmulator | undefined;
   let out: Inbox;
   let caught: Inbox;
 
-  before(startNodeRed);
-  after(stopNodeRed);
-  afterEach(async () => {
-    await cleanUp(room);
-    room = undefined;
-  });
+  withNodeRed();
 
-  async function setUp(cmd: Record<string, unknown> = {}, cfg: Record<string, unknown> = {}, roomOptions = {}, credentials = {}): Promise<void> {
-    room = await startRoom(roomOptions);
+  async function setUp(cmd: Record<string, unknown> = {}, cfg: Record<string, unknown> = {}, roomOptions = {}, credentials = {}): Promise<RoomEmulator> {
+    const room = await startRoom(roomOptions);
     await load(commandFlow(room, cmd, cfg), credentials);
     out = new Inbox(node('out'));
     caught = new Inbox(node('caught'));
+    return room;
   }
 
   const caughtError = (code: string) => (m: Msg) => m.error?.code === code;
 
   describe('choosing the method', () => {
     it('uses the method configured in the node, ignoring msg.method and msg.topic', async () => {
-      await setUp({ method: 'getMicMute' });
+      const room = await setUp({ method: 'getMicMute' });
       inject(node('cmd'), { method: 'getVideoMute', topic: 'a/b/getAudioMute' });
       const msg = await out.next();
       assert.equal(msg.payload.method, 'getMicMute');
       assert.equal(msg.payload.result, true);
-      assert.equal(sent(room!, 'getVideoMute').length + sent(room!, 'getAudioMute').length, 0);
+      assert.equal(sent(room, 'getVideoMute').length + sent(room, 'getAudioMute').length, 0);
     });
 
     it('takes msg.method when the node has none', async () => {
@@ -77,12 +71,12 @@ describe('room-command node', function () {
     });
 
     it('takes the last level of msg.topic when neither names one (MQTT-driven flows)', async () => {
-      await setUp();
+      const room = await setUp();
       inject(node('cmd'), { topic: 'rooms/hall/cmd/setMicMute', payload: { mute: true } });
       const msg = await out.next();
       assert.equal(msg.payload.method, 'setMicMute');
       assert.equal(msg.topic, 'rooms/hall/cmd/setMicMute', 'the incoming msg is reused');
-      assert.equal(room!.mute.mic, true);
+      assert.equal(room.mute.mic, true);
     });
 
     it('fails catchably with NO_METHOD when nothing names a method', async () => {
@@ -95,27 +89,27 @@ describe('room-command node', function () {
 
   describe('parameters', () => {
     it('merges msg.payload over the configured params', async () => {
-      await setUp({ method: 'call', params: { peerId: 'configured', pin: '42' } });
+      const room = await setUp({ method: 'call', params: { peerId: 'configured', pin: '42' } });
       inject(node('cmd'), { payload: { peerId: 'alice' } });
       await out.next();
-      const [frame] = sent(room!, 'call');
+      const [frame] = sent(room, 'call');
       assert.equal(frame.peerId, 'alice');
       assert.equal(frame.pin, '42');
     });
 
     it('accepts a payload object built in a Function node (another vm realm)', async () => {
-      await setUp({ method: 'call' });
+      const room = await setUp({ method: 'call' });
       // A Function node runs in its own vm context: its objects have that context's Object.prototype.
       inject(node('cmd'), { payload: vm.runInNewContext('({ peerId: "alice" })') });
       await out.next();
-      assert.equal(sent(room!, 'call')[0].peerId, 'alice');
+      assert.equal(sent(room, 'call')[0].peerId, 'alice');
     });
 
     it('sends the configured params alone when msg.payload is undefined', async () => {
-      await setUp({ method: 'setMicMute', params: { mute: true } });
+      const room = await setUp({ method: 'setMicMute', params: { mute: true } });
       inject(node('cmd'), {});
       await out.next();
-      assert.equal(sent(room!, 'setMicMute')[0].mute, true);
+      assert.equal(sent(room, 'setMicMute')[0].mute, true);
     });
 
     for (const [label, payload] of [
@@ -127,29 +121,29 @@ describe('room-command node', function () {
       ['a Buffer', Buffer.from('x')],
     ] as const) {
       it(`rejects ${label} as msg.payload without sending anything`, async () => {
-        await setUp({ method: 'setMicMute', params: { mute: true } });
+        const room = await setUp({ method: 'setMicMute', params: { mute: true } });
         inject(node('cmd'), { payload });
         const err = await caught.next(caughtError('INVALID_PARAMS'));
         assert.match(err.error.message, /msg\.payload must be an object of parameters/);
         assert.match(err.error.message, /\{\}/, 'hints at the Inject node payload {}');
-        assert.equal(sent(room!, 'setMicMute').length, 0);
+        assert.equal(sent(room, 'setMicMute').length, 0);
       });
     }
 
     it('rejects params the catalogue schema refuses (missing peerId) without sending', async () => {
-      await setUp({ method: 'call' });
+      const room = await setUp({ method: 'call' });
       inject(node('cmd'), { payload: { pin: '1' } });
       const err = await caught.next(caughtError('INVALID_PARAMS'));
       assert.match(err.error.message, /peerId/);
-      assert.equal(sent(room!, 'call').length, 0);
+      assert.equal(sent(room, 'call').length, 0);
     });
 
     it('refuses a params object over 1 MiB', async () => {
-      await setUp({ method: 'sendGroupMessage' });
+      const room = await setUp({ method: 'sendGroupMessage' });
       inject(node('cmd'), { payload: { message: 'x'.repeat(1024 * 1024 + 10) } });
       const err = await caught.next(caughtError('INVALID_PARAMS'));
       assert.match(err.error.message, /too large/);
-      assert.equal(sent(room!, 'sendGroupMessage').length, 0);
+      assert.equal(sent(room, 'sendGroupMessage').length, 0);
     });
   });
 
@@ -167,8 +161,8 @@ describe('room-command node', function () {
 
   describe('timeouts', () => {
     it('msg.timeout overrides the default and fails with TIMEOUT', async () => {
-      await setUp({ method: 'getMicMute' });
-      room!.faults.neverAnswer(['getMicMute']);
+      const room = await setUp({ method: 'getMicMute' });
+      room.faults.neverAnswer(['getMicMute']);
       const started = Date.now();
       inject(node('cmd'), { timeout: 300 });
       const err = await caught.next(caughtError('TIMEOUT'));
@@ -177,8 +171,8 @@ describe('room-command node', function () {
     });
 
     it('the configured timeout applies when msg.timeout is absent', async () => {
-      await setUp({ method: 'getMicMute', timeout: '300' });
-      room!.faults.neverAnswer(['getMicMute']);
+      const room = await setUp({ method: 'getMicMute', timeout: '300' });
+      room.faults.neverAnswer(['getMicMute']);
       const started = Date.now();
       inject(node('cmd'), {});
       await caught.next(caughtError('TIMEOUT'));
@@ -187,56 +181,56 @@ describe('room-command node', function () {
 
     for (const bad of [-1, 0, 'soon', Number.NaN, 11 * 60 * 1000]) {
       it(`rejects msg.timeout = ${String(bad)} with INVALID_TIMEOUT, nothing sent`, async () => {
-        await setUp({ method: 'getMicMute' });
+        const room = await setUp({ method: 'getMicMute' });
         inject(node('cmd'), { timeout: bad });
         const err = await caught.next(caughtError('INVALID_TIMEOUT'));
         assert.match(err.error.message, /msg\.timeout/);
-        assert.equal(sent(room!, 'getMicMute').length, 0);
+        assert.equal(sent(room, 'getMicMute').length, 0);
       });
     }
   });
 
   describe('catchable failures', () => {
     it('UNKNOWN_METHOD for a method the catalogue lacks (strict)', async () => {
-      await setUp();
+      const room = await setUp();
       inject(node('cmd'), { method: 'noSuchMethod' });
       const err = await caught.next(caughtError('UNKNOWN_METHOD'));
       assert.match(err.error.message, /noSuchMethod/);
-      assert.equal(sent(room!, 'noSuchMethod').length, 0);
+      assert.equal(sent(room, 'noSuchMethod').length, 0);
       assert.equal(err.error.source.id, 'cmd');
     });
 
     it('strict off sends an unknown method; the Room refusal is ROOM_ERROR with its response in msg.payload', async () => {
-      await setUp({ strict: false });
+      const room = await setUp({ strict: false });
       inject(node('cmd'), { method: 'noSuchMethod', payload: { a: 1 } });
       const err = await caught.next(caughtError('ROOM_ERROR'));
-      assert.equal(sent(room!, 'noSuchMethod').length, 1);
+      assert.equal(sent(room, 'noSuchMethod').length, 1);
       assert.equal(err.payload.result, false);
       assert.equal(err.payload.method, 'noSuchMethod');
     });
 
     it('ADMIN_ONLY for an admin command on a user connection, nothing sent', async () => {
-      await setUp({ method: 'logout' }, { role: 'user' });
+      const room = await setUp({ method: 'logout' }, { role: 'user' });
       await waitForStatus(node('cmd'), isReadyIdle, 'ready');
       inject(node('cmd'), {});
       const err = await caught.next(caughtError('ADMIN_ONLY'));
       assert.match(err.error.message, /logout/);
-      assert.equal(sent(room!, 'logout').length, 0);
+      assert.equal(sent(room, 'logout').length, 0);
     });
 
     it('CONNECTION_LOST when the socket drops while the request is in flight', async () => {
-      await setUp({ method: 'getMicMute' });
+      const room = await setUp({ method: 'getMicMute' });
       await waitForStatus(node('cmd'), isReadyIdle, 'ready');
-      room!.faults.neverAnswer(['getMicMute']);
-      const requested = waitForEvent<Record<string, unknown>>(room!, 'request', { filter: (f) => f.method === 'getMicMute', timeoutMs: 8000 });
+      room.faults.neverAnswer(['getMicMute']);
+      const requested = waitForEvent<Record<string, unknown>>(room, 'request', { filter: (f) => f.method === 'getMicMute', timeoutMs: 8000 });
       inject(node('cmd'), {});
       await requested;
-      room!.faults.dropConnections();
+      room.faults.dropConnections();
       await caught.next(caughtError('CONNECTION_LOST'));
     });
 
     it('NOT_CONNECTED when the Room does not come up within the deadline', async () => {
-      room = await startRoom();
+      const room = await startRoom();
       room.faults.refuseConnections(true);
       await load(commandFlow(room, { method: 'getMicMute' }));
       caught = new Inbox(node('caught'));
@@ -254,7 +248,7 @@ describe('room-command node', function () {
     });
 
     it('NO_CONFIG when no room-config node is selected (grey "no config" status)', async () => {
-      room = await startRoom();
+      const room = await startRoom();
       await load([
         { id: 'tab', type: 'tab' },
         placed({ id: 'cmd', type: 'room-command', z: 'tab', room: '', method: 'getMicMute', wires: [[]] }),
@@ -270,7 +264,7 @@ describe('room-command node', function () {
     });
 
     it('INVALID_CONFIG: a bad config shows a red status and fails each message', async () => {
-      room = await startRoom();
+      const room = await startRoom();
       await load(commandFlow(room, { method: 'getMicMute' }, { host: 'ws://oops/', port: '' }));
       caught = new Inbox(node('caught'));
       const status = await waitForStatus(node('cmd'), (s) => s.fill === 'red', 'invalid config');
@@ -331,10 +325,10 @@ describe('room-command node', function () {
 
   describe('close', () => {
     it('fails a pending command exactly once when the node closes, well within 15 s', async () => {
-      await setUp({ method: 'getMicMute', timeout: '60000' });
+      const room = await setUp({ method: 'getMicMute', timeout: '60000' });
       await waitForStatus(node('cmd'), isReadyIdle, 'ready');
-      room!.faults.neverAnswer(['getMicMute']);
-      const requested = waitForEvent<Record<string, unknown>>(room!, 'request', { filter: (f) => f.method === 'getMicMute', timeoutMs: 8000 });
+      room.faults.neverAnswer(['getMicMute']);
+      const requested = waitForEvent<Record<string, unknown>>(room, 'request', { filter: (f) => f.method === 'getMicMute', timeoutMs: 8000 });
       const cmd = node('cmd');
       const errors: unknown[] = [];
       // The helper removes its spies before it stops the flows, so record on the instance itself.
@@ -347,7 +341,6 @@ describe('room-command node', function () {
       await requested;
       const started = Date.now();
       await cleanUp(room);
-      room = undefined;
       assert.ok(Date.now() - started < 15000);
       await quietWindow(200);
       const closed = errors.filter((e) => (e as { code?: string }).code === 'CLOSED');

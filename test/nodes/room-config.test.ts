@@ -3,7 +3,6 @@ import type { RoomEmulator } from '../../src/emulator';
 import { methodNames } from '../../src/protocol';
 import { collect, waitForEvent, waitUntil } from '../support/wait';
 import {
-  cleanUp,
   configNode,
   helper,
   Inbox,
@@ -13,12 +12,11 @@ import {
   node,
   placed,
   quietWindow,
-  startNodeRed,
   startRoom,
   statusHistory,
-  stopNodeRed,
   waitForStatus,
   WAIT_MS,
+  withNodeRed,
 } from './harness';
 
 /** config + a command node + an event node (myEvent) on one tab; names let a test "modify" nodes. */
@@ -35,33 +33,27 @@ function appFlow(room: RoomEmulator, names: { cmd?: string; ev?: string } = {}, 
 
 describe('room-config node', function () {
   this.timeout(40000);
-  let room: RoomEmulator | undefined;
-
-  before(startNodeRed);
-  after(stopNodeRed);
-  afterEach(async () => {
-    await cleanUp(room);
-    room = undefined;
-  });
+  withNodeRed();
 
   describe('shared connection and redeploys', () => {
     /** Loads the app flow and waits until both user nodes show the connected Room. */
-    async function loadApp(): Promise<void> {
-      room = await startRoom();
+    async function loadApp(): Promise<RoomEmulator> {
+      const room = await startRoom();
       const firstConnection = waitForEvent(room, 'connection', { timeoutMs: WAIT_MS });
       await load(appFlow(room));
       await firstConnection;
       await waitForStatus(node('cmd'), isReadyIdle, 'cmd ready');
       await waitForStatus(node('ev'), isReadyIdle, 'ev ready');
+      return room;
     }
 
     /** After a deploy: one socket, the new nodes are live, one notification -> exactly one message. */
-    async function assertOneSocketNoDuplicates(newConnections: unknown[]): Promise<void> {
+    async function assertOneSocketNoDuplicates(room: RoomEmulator, newConnections: unknown[]): Promise<void> {
       await waitForStatus(node('cmd'), isReadyIdle, 'cmd ready after deploy');
       await waitForStatus(node('ev'), isReadyIdle, 'ev ready after deploy');
       const events = new Inbox(node('ev-out'));
       const responses = new Inbox(node('cmd-out'));
-      room!.emitEvent('myEvent', { n: 1 });
+      room.emitEvent('myEvent', { n: 1 });
       await events.next();
       node('cmd').receive({});
       await responses.next();
@@ -69,11 +61,11 @@ describe('room-config node', function () {
       assert.equal(events.count(), 0, 'one notification gives exactly one message');
       assert.equal(responses.count(), 0);
       assert.equal(newConnections.length, 0, 'no new socket: the redeploy kept the connection');
-      assert.equal(room!.connectionCount, 1);
+      assert.equal(room.connectionCount, 1);
     }
 
     it('connects once on start; the config node holds no socket without users', async () => {
-      room = await startRoom();
+      const room = await startRoom();
       await load([configNode(room)]);
       await quietWindow(300);
       assert.equal(room.connectionCount, 0, 'a config node without users does not connect');
@@ -81,12 +73,12 @@ describe('room-config node', function () {
 
     for (const type of ['full', 'nodes', 'flows'] as const) {
       it(`a "${type}" deploy keeps the one socket and gives no duplicate events`, async () => {
-        await loadApp();
-        const connections = collect(room!, 'connection');
+        const room = await loadApp();
+        const connections = collect(room, 'connection');
         try {
-          const flow = appFlow(room!, type === 'full' ? {} : { cmd: 'cmd changed', ev: 'ev changed' });
+          const flow = appFlow(room, type === 'full' ? {} : { cmd: 'cmd changed', ev: 'ev changed' });
           await helper.setFlows(flow, type);
-          await assertOneSocketNoDuplicates(connections.values);
+          await assertOneSocketNoDuplicates(room, connections.values);
         } finally {
           connections.stop();
         }
@@ -94,32 +86,32 @@ describe('room-config node', function () {
     }
 
     it('a "nodes" deploy that changes only the config name keeps the socket', async () => {
-      await loadApp();
-      const connections = collect(room!, 'connection');
+      const room = await loadApp();
+      const connections = collect(room, 'connection');
       try {
-        await helper.setFlows(appFlow(room!, {}, { name: 'renamed' }), 'nodes');
-        await assertOneSocketNoDuplicates(connections.values);
+        await helper.setFlows(appFlow(room, {}, { name: 'renamed' }), 'nodes');
+        await assertOneSocketNoDuplicates(room, connections.values);
       } finally {
         connections.stop();
       }
     });
 
     it('changing the endpoint opens a new socket and closes the old one at once (no mutual displacement)', async () => {
-      await loadApp();
-      const closed = waitForEvent(room!, 'disconnect', { timeoutMs: WAIT_MS });
-      const opened = waitForEvent(room!, 'connection', { timeoutMs: WAIT_MS });
-      await helper.setFlows(appFlow(room!, {}, { apiVersion: '1' }), 'nodes');
+      const room = await loadApp();
+      const closed = waitForEvent(room, 'disconnect', { timeoutMs: WAIT_MS });
+      const opened = waitForEvent(room, 'connection', { timeoutMs: WAIT_MS });
+      await helper.setFlows(appFlow(room, {}, { apiVersion: '1' }), 'nodes');
       await Promise.all([closed, opened]);
       await waitForStatus(node('ev'), isReadyIdle, 'ready on API v1');
-      assert.equal(room!.connectionCount, 1);
+      assert.equal(room.connectionCount, 1);
       assert.ok(!statusHistory(node('ev')).some((s) => s.fill === 'yellow' && s.shape === 'dot'), JSON.stringify(statusHistory(node('ev'))));
       const events = new Inbox(node('ev-out'));
-      room!.emitEvent('myEvent', {});
+      room.emitEvent('myEvent', {});
       await events.next();
     });
 
     it('two config nodes with the same endpoint share one socket', async () => {
-      room = await startRoom();
+      const room = await startRoom();
       const flow = [
         { id: 'tab', type: 'tab' },
         configNode(room, { id: 'cfgA', name: 'A' }),
@@ -146,21 +138,21 @@ describe('room-config node', function () {
     });
 
     it('reconnects by itself after the Room restarts on another port (no redeploy needed)', async () => {
-      await loadApp();
-      const oldPort = room!.wsPort;
-      await room!.restart();
-      assert.notEqual(room!.wsPort, oldPort);
+      const room = await loadApp();
+      const oldPort = room.wsPort;
+      await room.restart();
+      assert.notEqual(room.wsPort, oldPort);
       await waitForStatus(node('ev'), (s) => s.fill !== 'green', 'noticed the restart');
       await waitForStatus(node('ev'), isReadyIdle, 'ready again');
       const events = new Inbox(node('ev-out'));
-      room!.emitEvent('myEvent', {});
+      room.emitEvent('myEvent', {});
       await events.next();
     });
   });
 
   describe('validation and settings', () => {
     it('an invalid config logs an error and its users show "invalid config: ..."', async () => {
-      room = await startRoom();
+      const room = await startRoom();
       await load(appFlow(room, {}, { port: '', wsPort: '' }));
       const status = await waitForStatus(node('ev'), (s) => s.fill === 'red', 'invalid config');
       assert.equal(status.shape, 'ring');
@@ -169,20 +161,20 @@ describe('room-config node', function () {
     });
 
     it('secured without a PIN is an invalid config', async () => {
-      room = await startRoom();
+      const room = await startRoom();
       await load(appFlow(room, {}, { authType: 'secured' }));
       const status = await waitForStatus(node('cmd'), (s) => s.fill === 'red', 'invalid config');
       assert.match(String(status.text), /PIN/);
     });
 
     it('an explicit WebSocket port skips discovery', async () => {
-      room = await startRoom();
+      const room = await startRoom();
       await load(appFlow(room, {}, { port: '', wsPort: String(room.wsPort) }));
       await waitForStatus(node('ev'), isReadyIdle, 'ready via wsPort');
     });
 
     it('roomConfigRequestTimeoutMs from settings.js is the default request timeout', async () => {
-      room = await startRoom();
+      const room = await startRoom();
       await load([...appFlow(room), placed({ id: 'catcher', type: 'catch', z: 'tab', scope: null, wires: [['caught']] }), placed({ id: 'caught', type: 'helper', z: 'tab' })]);
       await waitForStatus(node('cmd'), isReadyIdle, 'ready');
       room.faults.neverAnswer(['getMicMute']);
@@ -199,7 +191,7 @@ describe('room-config node', function () {
 
   describe('admin routes', () => {
     it('GET /trueconf-room/catalogue gives the method picker everything it needs', async () => {
-      room = await startRoom();
+      const room = await startRoom();
       await load([configNode(room)]);
       const res = await helper.request().get('/trueconf-room/catalogue').expect(200);
       const cat = res.body;
@@ -218,7 +210,7 @@ describe('room-config node', function () {
     });
 
     it('POST /trueconf-room/test-connection: ok for a reachable Room', async () => {
-      room = await startRoom();
+      const room = await startRoom();
       await load([configNode(room)]);
       const res = await helper
         .request()
@@ -230,7 +222,7 @@ describe('room-config node', function () {
     });
 
     it('POST /trueconf-room/test-connection: a wrong PIN fails without echoing it', async () => {
-      room = await startRoom({ auth: { admin: { type: 'pin', secret: '1234' }, user: { type: 'pin', secret: '1234' } } });
+      const room = await startRoom({ auth: { admin: { type: 'pin', secret: '1234' }, user: { type: 'pin', secret: '1234' } } });
       await load([configNode(room)]);
       const res = await helper
         .request()
@@ -243,7 +235,7 @@ describe('room-config node', function () {
     });
 
     it('POST /trueconf-room/test-connection: an unchanged password (__PWRD__) uses the deployed credentials', async () => {
-      room = await startRoom({ auth: { admin: { type: 'pin', secret: '1234' }, user: { type: 'pin', secret: '1234' } } });
+      const room = await startRoom({ auth: { admin: { type: 'pin', secret: '1234' }, user: { type: 'pin', secret: '1234' } } });
       await load([configNode(room, { authType: 'secured' })], { cfg: { secret: '1234' } });
       const res = await helper
         .request()
@@ -254,7 +246,7 @@ describe('room-config node', function () {
     });
 
     it('POST /trueconf-room/test-connection: testing the deployed endpoint answers from the live socket (no displacement)', async () => {
-      room = await startRoom();
+      const room = await startRoom();
       await load(appFlow(room));
       await waitForStatus(node('ev'), isReadyIdle, 'ready');
       const connections = collect(room, 'connection');
@@ -274,7 +266,7 @@ describe('room-config node', function () {
     });
 
     it('POST /trueconf-room/test-connection: an invalid form gets a readable reason', async () => {
-      room = await startRoom();
+      const room = await startRoom();
       await load([configNode(room)]);
       const res = await helper.request().post('/trueconf-room/test-connection').send({ host: '', port: 1 }).expect(200);
       assert.equal(res.body.ok, false);
@@ -282,7 +274,7 @@ describe('room-config node', function () {
     });
 
     it('GET /trueconf-room/live/:id/:list is 404 when the config is not deployed', async () => {
-      room = await startRoom();
+      const room = await startRoom();
       await load([configNode(room)]);
       const res = await helper.request().get('/trueconf-room/live/nope/participants').expect(404);
       assert.equal(typeof res.body.error, 'string');
@@ -292,7 +284,7 @@ describe('room-config node', function () {
     });
 
     it('GET /trueconf-room/live/:id/:list lists contacts and conference participants from the live connection', async () => {
-      room = await startRoom();
+      const room = await startRoom();
       const flow = appFlow(room);
       Object.assign(flow[2], { method: '' });
       await load(flow);
@@ -303,7 +295,7 @@ describe('room-config node', function () {
       const out = new Inbox(node('cmd-out'));
       node('cmd').receive({ method: 'call', payload: { peerId: 'alice' } });
       await out.next();
-      await waitUntil(room, ['notification'], () => room!.appState === 5, WAIT_MS, 'in conference');
+      await waitUntil(room, ['notification'], () => room.appState === 5, WAIT_MS, 'in conference');
       const participants = await helper.request().get('/trueconf-room/live/cfg/participants').expect(200);
       assert.ok(participants.body.items.some((p: { id: string }) => p.id.startsWith('alice')), JSON.stringify(participants.body));
     });

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import WebSocket from 'ws';
 import type { RoomEmulator } from '../../src/emulator';
 import { waitForEvent } from '../support/wait';
-import { cleanUp, configNode, Inbox, isReadyIdle, load, node, placed, quietWindow, startNodeRed, statusHistory, startRoom, stopNodeRed, waitForStatus } from './harness';
+import { configNode, Inbox, isReadyIdle, load, node, placed, quietWindow, statusHistory, startRoom, waitForStatus, withNodeRed } from './harness';
 
 function eventFlow(room: RoomEmulator, events: Record<string, unknown>[]): object[] {
   const flow: object[] = [{ id: 'tab', type: 'tab', label: 'events' }, configNode(room)];
@@ -15,17 +15,10 @@ function eventFlow(room: RoomEmulator, events: Record<string, unknown>[]): objec
 
 describe('room-event node', function () {
   this.timeout(30000);
-  let room: RoomEmulator | undefined;
-
-  before(startNodeRed);
-  after(stopNodeRed);
-  afterEach(async () => {
-    await cleanUp(room);
-    room = undefined;
-  });
+  withNodeRed();
 
   it('emits msg.topic = event name and msg.payload = the notification; an empty list means all events', async () => {
-    room = await startRoom();
+    const room = await startRoom();
     await load(eventFlow(room, [{ id: 'all' }]));
     const out = new Inbox(node('all-out'));
     await waitForStatus(node('all'), isReadyIdle, 'ready');
@@ -35,7 +28,7 @@ describe('room-event node', function () {
   });
 
   it('only passes the chosen events; a prefix goes in front of the topic', async () => {
-    room = await startRoom();
+    const room = await startRoom();
     await load(eventFlow(room, [{ id: 'calls', events: ['inviteReceived'], topicPrefix: 'rooms/hall/event/' }, { id: 'all' }]));
     const calls = new Inbox(node('calls-out'));
     const all = new Inbox(node('all-out'));
@@ -52,7 +45,7 @@ describe('room-event node', function () {
   });
 
   it('each node gets its own copy of the notification', async () => {
-    room = await startRoom();
+    const room = await startRoom();
     await load(eventFlow(room, [{ id: 'a', events: ['myEvent'] }, { id: 'b', events: ['myEvent'] }]));
     const a = new Inbox(node('a-out'));
     const b = new Inbox(node('b-out'));
@@ -64,7 +57,7 @@ describe('room-event node', function () {
   });
 
   it('status follows the Room: idle -> calling -> in conference (and the command node agrees)', async () => {
-    room = await startRoom({ answerDelayMs: 300 });
+    const room = await startRoom({ answerDelayMs: 300 });
     const flow = eventFlow(room, [{ id: 'ev' }]);
     flow.push(placed({ id: 'cmd', type: 'room-command', z: 'tab', room: 'cfg', method: 'call', params: {}, wires: [[]] }));
     await load(flow);
@@ -79,7 +72,7 @@ describe('room-event node', function () {
   });
 
   it('connection events: ready, lost, ready again, lost when the Room stops; no duplicates', async () => {
-    room = await startRoom();
+    const room = await startRoom();
     await load(eventFlow(room, [{ id: 'conn', events: ['nothingRelevant'], connectionEvents: true, topicPrefix: 'hall/' }]));
     const out = new Inbox(node('conn-out'));
     const conn = node('conn');
@@ -114,7 +107,7 @@ describe('room-event node', function () {
   });
 
   it('connection events: auth-failed with a wrong PIN (red status with the hint)', async () => {
-    room = await startRoom({ auth: { admin: { type: 'pin', secret: '1234' }, user: { type: 'pin', secret: '1234' } } });
+    const room = await startRoom({ auth: { admin: { type: 'pin', secret: '1234' }, user: { type: 'pin', secret: '1234' } } });
     const flow = eventFlow(room, [{ id: 'conn', connectionEvents: true }]);
     Object.assign(flow[1], { authType: 'secured' });
     await load(flow, { cfg: { secret: '0000' } });
@@ -127,7 +120,7 @@ describe('room-event node', function () {
   });
 
   it('displaced by another client: yellow dot status and a displaced connection event', async () => {
-    room = await startRoom();
+    const room = await startRoom();
     await load(eventFlow(room, [{ id: 'conn', connectionEvents: true }]));
     const out = new Inbox(node('conn-out'));
     await out.next((m) => m.payload?.state === 'ready');

@@ -1,12 +1,10 @@
 import assert from 'node:assert/strict';
 import { EventEmitter } from 'node:events';
-import type { RoomEmulator } from '../../src/emulator';
 import { RoomClient } from '../../src/protocol';
 import { collect, waitUntil } from '../support/wait';
 import {
   catchNode,
   caughtCode,
-  cleanUp,
   clientOf,
   commandFlow,
   commandNode,
@@ -25,32 +23,24 @@ import {
   quietWindow,
   seconds,
   startRoom,
-  startRuntime,
   statusMark,
-  stopRuntime,
   TAB,
   WAIT_MS,
   waitForStatus,
   waitForStatusSince,
+  withRuntime,
 } from './harness';
 
 const ADMIN_SECRET = 'Adm1n-pass-R3liab1lity';
 
 describe('reliability: rejected credentials and displacement', function () {
   this.timeout(60000);
-  let room: RoomEmulator | undefined;
-
-  before(startRuntime);
-  after(stopRuntime);
-  afterEach(async () => {
-    await cleanUp(room);
-    room = undefined;
-  });
+  withRuntime();
 
   it('credentials rejected: red status with the reason, no retry storm; fixing the secret and deploying recovers', async () => {
-    room = await startRoom({ auth: { admin: { type: 'password', secret: ADMIN_SECRET }, user: { type: 'password', secret: 'User-pw-77' } } });
+    const room = await startRoom({ auth: { admin: { type: 'password', secret: ADMIN_SECRET }, user: { type: 'password', secret: 'User-pw-77' } } });
     const flow = (extraCfg: Record<string, unknown> = {}) => [
-      ...commandFlow(room!, { method: 'getMicMute' }, { authType: 'secured', ...extraCfg }),
+      ...commandFlow(room, { method: 'getMicMute' }, { authType: 'secured', ...extraCfg }),
       eventNode('ev', { events: ['nothing'], connectionEvents: true }),
       helperNode('events'),
     ];
@@ -94,7 +84,7 @@ describe('reliability: rejected credentials and displacement', function () {
   });
 
   it('displacement: two configs with different identities on one control mode settle with bounded attempts and a clear status', async () => {
-    room = await startRoom({ auth: { admin: { type: 'password', secret: ADMIN_SECRET }, user: { type: 'pin', secret: '4321' } } });
+    const room = await startRoom({ auth: { admin: { type: 'password', secret: ADMIN_SECRET }, user: { type: 'pin', secret: '4321' } } });
     const secured = { authType: 'secured', role: 'admin' };
     // Two identities: A discovers the port, B has it configured (as a second Node-RED or a copied config would).
     const flow = [
@@ -169,7 +159,7 @@ describe('reliability: rejected credentials and displacement', function () {
     // its stopped state, and nothing asks it to retry, although the displaced reason tells the user to redeploy.
 
     it('after a displacement stand-off, a full redeploy tries again (the status reason says "redeploy to try again")', async () => {
-      room = await startRoom({ auth: { admin: { type: 'password', secret: ADMIN_SECRET } } });
+      const room = await startRoom({ auth: { admin: { type: 'password', secret: ADMIN_SECRET } } });
       const flow = commandFlow(room, { method: 'getMicMute' }, { authType: 'secured', role: 'admin' });
       await load(flow, { cfg: { secret: ADMIN_SECRET } });
       await waitForStatus(node('cmd'), isReadyIdle, 'ready');
@@ -194,7 +184,7 @@ describe('reliability: rejected credentials and displacement', function () {
     });
 
     it('after rejected credentials are fixed on the Room, a full redeploy tries again at once (not after the 60 s auth back-off)', async () => {
-      room = await startRoom({ auth: { admin: { type: 'password', secret: ADMIN_SECRET }, user: { type: 'password', secret: 'User-pw-77' } } });
+      const room = await startRoom({ auth: { admin: { type: 'password', secret: ADMIN_SECRET }, user: { type: 'password', secret: 'User-pw-77' } } });
       const flow = commandFlow(room, { method: 'getMicMute' }, { authType: 'secured' });
       await load(flow, { cfg: { secret: 'New-admin-pw-1' } });
       await waitForStatus(node('cmd'), (s) => s.fill === 'red', 'auth failed');

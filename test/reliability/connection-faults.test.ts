@@ -3,7 +3,6 @@ import type { RoomEmulator } from '../../src/emulator';
 import { waitForEvent } from '../support/wait';
 import {
   caughtCode,
-  cleanUp,
   clientOf,
   commandFlow,
   eventNode,
@@ -19,35 +18,43 @@ import {
   node,
   quietWindow,
   startRoom,
-  startRuntime,
   statusMark,
-  stopRuntime,
   tokensIssued,
   useSettings,
   WAIT_MS,
   waitForStatus,
   waitForStatusSince,
+  withRuntime,
 } from './harness';
 
 const ADMIN_SECRET = 'Adm1n-pass-R3liab1lity';
 
 describe('reliability: connection faults, through the nodes in a Node-RED runtime', function () {
   this.timeout(60000);
-  let room: RoomEmulator | undefined;
+  withRuntime();
 
-  before(startRuntime);
-  after(stopRuntime);
-  afterEach(async () => {
-    await cleanUp(room);
-    room = undefined;
-  });
-
-  it('drop mid-request: fails once with CONNECTION_LOST, is not resent, the next command works after the automatic reconnect', async () => {
-    room = await startRoom();
+  /** A Room without auth and a getMicMute command node on it, ready; its outputs and caught errors from now on. */
+  async function readyGetMicMute(): Promise<{ room: RoomEmulator; out: Inbox; caught: Inbox }> {
+    const room = await startRoom();
     await load(commandFlow(room, { method: 'getMicMute' }));
     const out = new Inbox(node('out'));
     const caught = new Inbox(node('caught'));
     await waitForStatus(node('cmd'), isReadyIdle, 'ready');
+    return { room, out, caught };
+  }
+
+  /** The same on a Room with passwords, authenticated as admin; the tokens the Room hands out, from the first auth on. */
+  async function readySecuredGetMicMute(): Promise<{ room: RoomEmulator; tokens: string[]; out: Inbox }> {
+    const room = await startRoom({ auth: { admin: { type: 'password', secret: ADMIN_SECRET }, user: { type: 'pin', secret: '4321' } } });
+    const tokens = tokensIssued(room);
+    await load(commandFlow(room, { method: 'getMicMute' }, { authType: 'secured', role: 'admin' }), { cfg: { secret: ADMIN_SECRET } });
+    const out = new Inbox(node('out'));
+    await waitForStatus(node('cmd'), isReadyIdle, 'ready');
+    return { room, tokens, out };
+  }
+
+  it('drop mid-request: fails once with CONNECTION_LOST, is not resent, the next command works after the automatic reconnect', async () => {
+    const { room, out, caught } = await readyGetMicMute();
     const from = room.requests.length;
 
     room.faults.neverAnswer(['getMicMute']);
@@ -87,11 +94,7 @@ describe('reliability: connection faults, through the nodes in a Node-RED runtim
   });
 
   it('Room restart on another port: re-discovered, re-authenticated with the token, green again without a redeploy', async () => {
-    room = await startRoom({ auth: { admin: { type: 'password', secret: ADMIN_SECRET }, user: { type: 'pin', secret: '4321' } } });
-    const tokens = tokensIssued(room);
-    await load(commandFlow(room, { method: 'getMicMute' }, { authType: 'secured', role: 'admin' }), { cfg: { secret: ADMIN_SECRET } });
-    const out = new Inbox(node('out'));
-    await waitForStatus(node('cmd'), isReadyIdle, 'ready');
+    const { room, tokens, out } = await readySecuredGetMicMute();
     assert.ok(tokens.length >= 1, 'the first auth issued a token');
     const [firstAuth] = framesOf(room, 'auth');
     assert.equal(firstAuth.credentials, ADMIN_SECRET, 'the first auth used the configured secret');
@@ -122,11 +125,7 @@ describe('reliability: connection faults, through the nodes in a Node-RED runtim
   });
 
   it('Room restart that forgets its tokens: the refused token is followed by the secret, green again without a redeploy', async () => {
-    room = await startRoom({ auth: { admin: { type: 'password', secret: ADMIN_SECRET }, user: { type: 'pin', secret: '4321' } } });
-    const tokens = tokensIssued(room);
-    await load(commandFlow(room, { method: 'getMicMute' }, { authType: 'secured', role: 'admin' }), { cfg: { secret: ADMIN_SECRET } });
-    const out = new Inbox(node('out'));
-    await waitForStatus(node('cmd'), isReadyIdle, 'ready');
+    const { room, tokens, out } = await readySecuredGetMicMute();
     const from = room.requests.length;
     const mark = statusMark(node('cmd'));
     const reauthenticated = waitForEvent(room, 'authenticated', { timeoutMs: WAIT_MS });
@@ -146,7 +145,7 @@ describe('reliability: connection faults, through the nodes in a Node-RED runtim
     const interval = 500;
     const timeout = 500;
     useSettings({ roomConfigHeartbeatIntervalMs: interval, roomConfigHeartbeatTimeoutMs: timeout });
-    room = await startRoom();
+    const room = await startRoom();
     await load([...commandFlow(room, { method: 'getMicMute' }), eventNode('ev', { events: ['nothing'], connectionEvents: true }), helperNode('events')]);
     const out = new Inbox(node('out'));
     const events = new Inbox(node('events'));
@@ -179,11 +178,7 @@ describe('reliability: connection faults, through the nodes in a Node-RED runtim
   });
 
   it('slow Room: a response after the deadline is ignored without error or leak; the command failed once with TIMEOUT', async () => {
-    room = await startRoom();
-    await load(commandFlow(room, { method: 'getMicMute' }));
-    const out = new Inbox(node('out'));
-    const caught = new Inbox(node('caught'));
-    await waitForStatus(node('cmd'), isReadyIdle, 'ready');
+    const { room, out, caught } = await readyGetMicMute();
     const logMark = logs.mark();
     const delayMs = 1500;
     room.faults.delayResponses(delayMs);

@@ -4,15 +4,30 @@
  * of everything Node-RED logs, flow builders, and the one-line figures the README quotes.
  */
 import type { RoomClient } from '../../src/protocol';
-import { sharedPool } from '../../src/protocol';
-import { RoomEmulator, type RoomEmulatorOptions } from '../../src/emulator';
-import { helper, Inbox, isReady, isReadyIdle, lastStatus, node, NODES, placed, quietWindow, statusHistory, waitForStatus } from '../nodes/harness';
+import type { RoomEmulator } from '../../src/emulator';
+import {
+  cleanUp as unloadAndStopRooms,
+  configNode as nodeTestConfigNode,
+  helper,
+  Inbox,
+  isReady,
+  isReadyIdle,
+  lastStatus,
+  node,
+  NODES,
+  placed,
+  quietWindow,
+  startRoom,
+  statusHistory,
+  waitForStatus,
+  withNodeRed,
+} from '../nodes/harness';
 import type { AnyNode, Msg } from '../nodes/harness';
 import type { NodeStatus } from '../../nodes/lib/node-red';
 import { LogCapture } from '../support/reliability-log';
 import { waitForEvent, withDeadline } from '../support/wait';
 
-export { helper, Inbox, isReady, isReadyIdle, lastStatus, node, placed, quietWindow, statusHistory, waitForStatus };
+export { helper, Inbox, isReady, isReadyIdle, lastStatus, node, placed, quietWindow, startRoom, statusHistory, waitForStatus };
 export type { AnyNode, Msg };
 
 /**
@@ -54,18 +69,15 @@ export async function stopRuntime(): Promise<void> {
   await helper.stopServer();
 }
 
-export async function startRoom(options: RoomEmulatorOptions = {}): Promise<RoomEmulator> {
-  const room = new RoomEmulator({ webPort: 0, wsPort: 0, ...options });
-  await room.start();
-  return room;
-}
-
 /** After each test: flows stopped, every pooled socket closed now, Rooms stopped, default settings back. */
 export async function cleanUp(...rooms: (RoomEmulator | undefined)[]): Promise<void> {
-  await helper.unload();
-  await sharedPool.closeAll();
-  for (const room of rooms) if (room) await room.stop();
+  await unloadAndStopRooms(...rooms);
   useSettings();
+}
+
+/** The hooks of a describe block whose tests each load their own flow: see withNodeRed. */
+export function withRuntime(): void {
+  withNodeRed({ start: startRuntime, stop: stopRuntime, cleanUp });
 }
 
 export function load(flow: object[], credentials: Record<string, unknown> = {}): Promise<void> {
@@ -76,21 +88,9 @@ export function load(flow: object[], credentials: Record<string, unknown> = {}):
 
 export const TAB = { id: 'tab', type: 'tab', label: 'reliability' };
 
+/** The node tests' config node, with the empty WebSocket port the editor saves (discovery through config.json). */
 export function configNode(room: RoomEmulator, extra: Record<string, unknown> = {}): Record<string, unknown> {
-  return {
-    id: 'cfg',
-    type: 'room-config',
-    name: 'hall',
-    host: '127.0.0.1',
-    port: room.webPort,
-    wsPort: '',
-    instance: 'default',
-    apiVersion: '2',
-    authType: 'unsecured',
-    role: '',
-    tls: false,
-    ...extra,
-  };
+  return nodeTestConfigNode(room, { wsPort: '', ...extra });
 }
 
 export function commandNode(id: string, extra: Record<string, unknown> = {}, to = 'out'): Record<string, unknown> {

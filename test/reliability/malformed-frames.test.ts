@@ -3,7 +3,6 @@ import type { RoomEmulator } from '../../src/emulator';
 import { LEVEL } from '../support/reliability-log';
 import { collect, waitForEvent, waitUntil } from '../support/wait';
 import {
-  cleanUp,
   commandFlow,
   eventNode,
   figure,
@@ -15,13 +14,12 @@ import {
   logs,
   node,
   startRoom,
-  startRuntime,
   statusHistory,
   statusMark,
-  stopRuntime,
   WAIT_MS,
   waitForStatus,
   waitForStatusSince,
+  withRuntime,
 } from './harness';
 
 /**
@@ -37,33 +35,26 @@ function roomSideCloseCodes(room: RoomEmulator): number[] {
 
 describe('reliability: malformed and oversize frames from the Room', function () {
   this.timeout(60000);
-  let room: RoomEmulator | undefined;
-
-  before(startRuntime);
-  after(stopRuntime);
-  afterEach(async () => {
-    await cleanUp(room);
-    room = undefined;
-  });
+  withRuntime();
 
   /** A command node and a room-event node (with connection events) on one connection, ready. */
-  async function setUp(): Promise<{ out: Inbox; events: Inbox }> {
-    room = await startRoom();
+  async function setUp(): Promise<{ room: RoomEmulator; out: Inbox; events: Inbox }> {
+    const room = await startRoom();
     await load([...commandFlow(room, { method: 'getMicMute' }), eventNode('ev', { connectionEvents: true }), helperNode('events')]);
     const out = new Inbox(node('out'));
     const events = new Inbox(node('events'));
     await waitForStatus(node('cmd'), isReadyIdle, 'ready');
     await waitForStatus(node('ev'), isReadyIdle, 'ready');
     await events.next((m) => m.topic === 'connection' && m.payload.state === 'ready', 'connection ready event');
-    return { out, events };
+    return { room, out, events };
   }
 
   it('malformed frames (not JSON, arrays, scalars, unknown requestId, nameless events...): each kind logged once, the connection survives', async () => {
-    const { out, events } = await setUp();
+    const { room, out, events } = await setUp();
     const logMark = logs.mark();
     const mark = statusMark(node('cmd'));
-    const connections = collect(room!, 'connection');
-    const disconnects = collect(room!, 'disconnect');
+    const connections = collect(room, 'connection');
+    const disconnects = collect(room, 'disconnect');
 
     const kinds: { name: string; data: string | Buffer; binary?: boolean; logged: RegExp }[] = [
       { name: 'not JSON', data: 'this is {not json', logged: /not JSON/ },
@@ -79,7 +70,7 @@ describe('reliability: malformed and oversize frames from the Room', function ()
       { name: 'a binary frame', data: Buffer.from([0, 1, 2, 255]), binary: true, logged: /binary frame/ },
     ];
     const repeats = 3;
-    for (const kind of kinds) for (let i = 0; i < repeats; i++) room!.faults.sendRaw(kind.data, { binary: kind.binary === true });
+    for (const kind of kinds) for (let i = 0; i < repeats; i++) room.faults.sendRaw(kind.data, { binary: kind.binary === true });
     // Frames on one socket arrive in order: once this answer is out, every bad frame has been handled.
     node('cmd').receive({});
     assert.equal((await out.next()).payload.result, true);
@@ -103,18 +94,18 @@ describe('reliability: malformed and oversize frames from the Room', function ()
   });
 
   it('a frame over the client\'s maxPayload: the client closes with 1009, logs it once and reconnects', async () => {
-    const { out, events } = await setUp();
+    const { room, out, events } = await setUp();
     const logMark = logs.mark();
     const mark = statusMark(node('cmd'));
-    const connections = collect(room!, 'connection');
-    const reauthenticated = waitForEvent(room!, 'authenticated', { timeoutMs: WAIT_MS });
-    const closeCodes = roomSideCloseCodes(room!);
+    const connections = collect(room, 'connection');
+    const reauthenticated = waitForEvent(room, 'authenticated', { timeoutMs: WAIT_MS });
+    const closeCodes = roomSideCloseCodes(room);
     const started = Date.now();
-    room!.faults.sendRaw('x'.repeat(4 * 1024 * 1024 + 1));
+    room.faults.sendRaw('x'.repeat(4 * 1024 * 1024 + 1));
     const lost = await events.next((m) => m.topic === 'connection' && m.payload.state === 'lost', 'connection lost event');
     // The client closes with 1009; its own close event says 1006 because it stops reading once the limit is hit.
     assert.match(lost.payload.reason, /Max payload size exceeded/);
-    await waitUntil(room!, ['disconnect'], () => closeCodes.length === 1, WAIT_MS, 'the Room to see the close');
+    await waitUntil(room, ['disconnect'], () => closeCodes.length === 1, WAIT_MS, 'the Room to see the close');
     assert.deepEqual(closeCodes, [1009], 'the Room saw close code 1009 (message too big)');
     await reauthenticated;
     // Statuses are only set when they change, so a green one after the mark comes after the red one.
@@ -127,7 +118,7 @@ describe('reliability: malformed and oversize frames from the Room', function ()
     const logged = logs.since(logMark).filter((e) => e.level <= LEVEL.WARN && /Max payload size exceeded/.test(e.text));
     assert.equal(logged.length, 1, `the close was logged once: ${logs.allText(logMark)}`);
     assert.equal(connections.values.length, 1, 'exactly one new connection');
-    assert.equal(room!.connectionCount, 1);
+    assert.equal(room.connectionCount, 1);
     connections.stop();
     const level = Object.entries(LEVEL).find(([, n]) => n === logged[0].level)?.[0].toLowerCase() ?? String(logged[0].level);
     figure(`oversize frame: 4 MiB + 1 byte -> the client closed with 1009 (logged once, at ${level} level), reconnected and green in ${recoveredMs} ms`);

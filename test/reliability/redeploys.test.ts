@@ -3,7 +3,6 @@ import type { RoomEmulator } from '../../src/emulator';
 import { collect } from '../support/wait';
 import {
   catchNode,
-  cleanUp,
   clientOf,
   commandNode,
   configNode,
@@ -21,10 +20,9 @@ import {
   quietWindow,
   seconds,
   startRoom,
-  startRuntime,
-  stopRuntime,
   TAB,
   waitForStatus,
+  withRuntime,
 } from './harness';
 
 const DEPLOYS = 200;
@@ -62,17 +60,10 @@ function mb(bytes: number): string {
 
 describe('reliability: redeploys', function () {
   this.timeout(240000);
-  let room: RoomEmulator | undefined;
-
-  before(startRuntime);
-  after(stopRuntime);
-  afterEach(async () => {
-    await cleanUp(room);
-    room = undefined;
-  });
+  withRuntime();
 
   it(`${DEPLOYS} alternating full / modified-nodes / modified-flows deploys: one socket, the same listeners, bounded heap`, async () => {
-    room = await startRoom();
+    const room = await startRoom();
     await load(appFlow(room, 0, 'full'));
     await waitForStatus(node('ev'), isReadyIdle, 'ready');
     const client = clientOf();
@@ -89,7 +80,7 @@ describe('reliability: redeploys', function () {
     const cmd1Instances = new Set<unknown>();
     const run = async (n: number) => {
       for (let i = 0; i < n; i++, round++) {
-        await deploy(appFlow(room!, round, TYPES[round % TYPES.length]), TYPES[round % TYPES.length]);
+        await deploy(appFlow(room, round, TYPES[round % TYPES.length]), TYPES[round % TYPES.length]);
         cmd1Instances.add(node('cmd1'));
       }
     };

@@ -30,13 +30,12 @@ import {
   logs,
   node,
   startRoom,
-  startRuntime,
   statusHistory,
-  stopRuntime,
   TAB,
   tokensIssued,
   WAIT_MS,
   waitForStatus,
+  withRuntime,
   type Msg,
 } from './harness';
 
@@ -82,17 +81,10 @@ describe('reliability: security', function () {
   this.timeout(90000);
 
   describe('in a Node-RED runtime', () => {
-    let room: RoomEmulator | undefined;
-
-    before(startRuntime);
-    after(stopRuntime);
-    afterEach(async () => {
-      await cleanUp(room);
-      room = undefined;
-    });
+    withRuntime();
 
     it('the secret and the Room token never appear in logs (every level), status text, messages or error texts', async () => {
-      room = await startRoom({ auth: ROOM_AUTH });
+      const room = await startRoom({ auth: ROOM_AUTH });
       const tokens = tokensIssued(room);
       const logMark = logs.mark();
       const secured = { authType: 'secured' };
@@ -170,7 +162,7 @@ describe('reliability: security', function () {
       const adminOnly = methodNames().filter(isAdminOnly);
       // Explicit role user, and the automatic role when the Room grants user (its admin mode is protected).
       for (const variant of ['role user', 'automatic role'] as const) {
-        room = await startRoom({ auth: { admin: { type: 'pin', secret: '9876' } } });
+        const room = await startRoom({ auth: { admin: { type: 'pin', secret: '9876' } } });
         await load(commandFlow(room, {}, variant === 'role user' ? { role: 'user' } : {}));
         const caught = new Inbox(node('caught'));
         await waitForStatus(node('cmd'), isReadyIdle, 'ready');
@@ -184,13 +176,12 @@ describe('reliability: security', function () {
         }
         assert.equal(room.requests.length, before, 'nothing reached the Room');
         await cleanUp(room);
-        room = undefined;
       }
       figure(`admin-only: ${adminOnly.length} admin-only methods x 2 user-level connections (role user, automatic) -> ${adminOnly.length * 2} ADMIN_ONLY errors, 0 frames sent`);
     });
 
     it('wss:// verifies the certificate by default (self-signed Room refused with the reason); tlsInsecure connects', async () => {
-      room = await startRoom({ tls: { key: SELF_SIGNED.key, cert: SELF_SIGNED.cert } });
+      const room = await startRoom({ tls: { key: SELF_SIGNED.key, cert: SELF_SIGNED.cert } });
       const connections = collect(room, 'connection');
       const tls = { tls: true };
       await load([
@@ -236,7 +227,7 @@ describe('reliability: security', function () {
     });
 
     it('the client caps incoming frames and the emulator listens on 127.0.0.1 only', async () => {
-      room = await startRoom();
+      const room = await startRoom();
       await load(commandFlow(room, { method: 'getMicMute' }));
       await waitForStatus(node('cmd'), isGreen, 'ready');
       assert.equal(clientOf().tuning.maxPayloadBytes, DEFAULT_TUNING.maxPayloadBytes);

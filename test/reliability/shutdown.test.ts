@@ -5,7 +5,6 @@ import { defaultFlavour, node22Binary, startNodeRed, type NodeRedFlavour, type N
 import { waitForEvent, waitUntil } from '../support/wait';
 import {
   BASE_SETTINGS,
-  cleanUp,
   clientOf,
   commandFlow,
   configNode,
@@ -17,10 +16,9 @@ import {
   node,
   quietWindow,
   startRoom,
-  startRuntime,
-  stopRuntime,
   WAIT_MS,
   waitForStatus,
+  withRuntime,
   type Msg,
 } from './harness';
 
@@ -37,17 +35,10 @@ function flavours(): NodeRedFlavour[] {
 
 describe('reliability: shutdown in a Node-RED runtime', function () {
   this.timeout(60000);
-  let room: RoomEmulator | undefined;
-
-  before(startRuntime);
-  after(stopRuntime);
-  afterEach(async () => {
-    await cleanUp(room);
-    room = undefined;
-  });
+  withRuntime();
 
   it('shutdown: stopping the flows with commands pending rejects each one once, well within 15 s', async () => {
-    room = await startRoom();
+    const room = await startRoom();
     const count = 50;
     await load(commandFlow(room, { method: 'getMicMute', timeout: '60000' }));
     await waitForStatus(node('cmd'), isReadyIdle, 'ready');
@@ -61,7 +52,7 @@ describe('reliability: shutdown in a Node-RED runtime', function () {
       original(err, msg);
     };
     for (let seq = 0; seq < count; seq++) cmd.receive({ seq });
-    await waitUntil(room, ['request'], () => framesOf(room!, 'getMicMute').length === count, WAIT_MS, `${count} requests at the Room`);
+    await waitUntil(room, ['request'], () => framesOf(room, 'getMicMute').length === count, WAIT_MS, `${count} requests at the Room`);
     assert.equal(clientOf().pendingCount, count);
 
     const started = Date.now();

@@ -1,10 +1,8 @@
 import assert from 'node:assert/strict';
 import { EventEmitter } from 'node:events';
-import type { RoomEmulator } from '../../src/emulator';
 import { waitUntil } from '../support/wait';
 import {
   catchNode,
-  cleanUp,
   clientOf,
   commandNode,
   configNode,
@@ -17,11 +15,10 @@ import {
   quietWindow,
   seconds,
   startRoom,
-  startRuntime,
-  stopRuntime,
   TAB,
   useSettings,
   waitForStatus,
+  withRuntime,
   type Msg,
 } from './harness';
 
@@ -41,23 +38,20 @@ const DEADLINE_MS = 150000;
 
 describe('reliability: soak', function () {
   this.timeout(DEADLINE_MS + 30000);
-  let room: RoomEmulator | undefined;
   let dropTimer: NodeJS.Timeout | undefined;
   let loadTimer: NodeJS.Timeout | undefined;
 
-  before(startRuntime);
-  after(stopRuntime);
-  afterEach(async () => {
+  // Registered first so that it runs first: no drop or load may fire while the Room and flows stop.
+  afterEach(() => {
     clearTimeout(dropTimer);
     clearTimeout(loadTimer);
-    await cleanUp(room);
-    room = undefined;
   });
+  withRuntime();
 
   it(`${TOTAL} commands from ${METHODS.length} room-command nodes while the Room drops the connection every ${DROP_MIN_MS}-${DROP_MAX_MS} ms: each ends exactly once, none sent twice`, async () => {
     // Quick reconnects; a deadline long enough that commands queued during a reconnect are sent when it is back.
     useSettings({ roomConfigReconnectMaxMs: 100, roomConfigRequestTimeoutMs: 10000, roomConfigConnectTimeoutMs: 3000 });
-    room = await startRoom();
+    const room = await startRoom();
     const flow = [
       TAB,
       configNode(room),
@@ -103,7 +97,7 @@ describe('reliability: soak', function () {
     const scheduleDrop = () => {
       dropTimer = setTimeout(() => {
         drops++;
-        room!.faults.dropConnections();
+        room.faults.dropConnections();
         scheduleDrop();
       }, DROP_MIN_MS + Math.random() * (DROP_MAX_MS - DROP_MIN_MS));
     };

@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import http from 'node:http';
-import net from 'node:net';
+import { listen, openSockets } from '../../src/demo/listen';
 import { waitUntil } from './wait';
 
 /**
@@ -61,7 +61,6 @@ export async function startFlowSink(): Promise<FlowSink> {
   const received: SunkMessage[] = [];
   const events = new EventEmitter();
   events.setMaxListeners(100);
-  const sockets = new Set<net.Socket>();
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
@@ -79,15 +78,8 @@ export async function startFlowSink(): Promise<FlowSink> {
       events.emit('message', { channel, msg });
     });
   });
-  server.on('connection', (socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
-  });
-  const url = `http://127.0.0.1:${(server.address() as net.AddressInfo).port}`;
+  const sockets = openSockets(server);
+  const url = `http://127.0.0.1:${await listen(server, 0, '127.0.0.1')}`;
 
   const messages = (channel: string) => received.filter((r) => r.channel === channel).map((r) => r.msg);
 

@@ -1,8 +1,8 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { startDemoBroker } from '../../src/demo/mqtt-broker';
 import { freePort, waitForPort } from './ports';
 
 /**
@@ -43,38 +43,10 @@ export function startBroker(options: { kind?: BrokerKind; readyTimeoutMs?: numbe
   return kind === 'mosquitto' ? startMosquitto(options.readyTimeoutMs ?? 15000) : startAedes();
 }
 
+/** The demo's embedded aedes broker, on a port the OS picks. */
 async function startAedes(): Promise<MqttBroker> {
-  // aedes 1.x is an ES module; Node 20.19+ and 22 load it with require().
-  // eslint-disable-next-line @typescript-eslint/no-var-requires
-  const { Aedes } = require('aedes') as typeof import('aedes');
-  const aedes = await Aedes.createBroker();
-  const server = net.createServer(aedes.handle);
-  const sockets = new Set<net.Socket>();
-  server.on('connection', (socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
-  });
-  const port = (server.address() as net.AddressInfo).port;
-  let stopped: Promise<void> | undefined;
-  return {
-    kind: 'aedes',
-    url: `mqtt://127.0.0.1:${port}`,
-    port,
-    log: () => '',
-    stop() {
-      stopped ??= (async () => {
-        const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-        for (const socket of sockets) socket.destroy();
-        await new Promise<void>((resolve) => aedes.close(() => resolve()));
-        await closed;
-      })();
-      return stopped;
-    },
-  };
+  const broker = await startDemoBroker({ port: 0, fallback: 'any', what: 'the test MQTT broker' });
+  return { kind: 'aedes', url: broker.url, port: broker.port, log: () => '', stop: () => broker.stop() };
 }
 
 async function startMosquitto(readyTimeoutMs: number, attempt = 1): Promise<MqttBroker> {

@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
+import { localOnlySettings } from '../../src/demo/local-settings';
 import { withDeadline } from './wait';
 
 /**
@@ -143,28 +144,14 @@ function toSource(value: unknown, indent = ''): string {
   return JSON.stringify(value);
 }
 
-/** The settings every test Node-RED starts with: local only, nothing phones home, quiet editor. */
+/** The settings every test Node-RED starts with: the demo's local-only ones, on 127.0.0.1, a fixed credential secret. */
 export function baseSettings(userDir: string, logLevel: string): Record<string, unknown> {
   return {
     uiHost: '127.0.0.1',
     // Port 0: the OS picks a free port and Node-RED logs the bound one ("Server now running at ...").
     uiPort: 0,
-    userDir,
-    flowFile: 'flows.json',
+    ...localOnlySettings(userDir, logLevel),
     credentialSecret: testCredentialSecret,
-    logging: { console: { level: logLevel, metrics: false, audit: false } },
-    // Both telemetry pings and the update check go to nodered.org.
-    telemetry: { enabled: false, updateNotification: false },
-    diagnostics: { enabled: false, ui: false },
-    // No palette manager or npm installs: nothing may reach the network, and the test decides what is installed.
-    externalModules: {
-      autoInstall: false,
-      palette: { allowInstall: false, allowUpdate: false, allowUpload: false },
-      modules: { allowInstall: false },
-    },
-    functionExternalModules: false,
-    // The welcome tour would cover the editor in browser tests.
-    editorTheme: { tours: false, projects: { enabled: false } },
   };
 }
 

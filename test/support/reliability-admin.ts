@@ -1,7 +1,8 @@
 import { EventEmitter } from 'node:events';
 import WebSocket from 'ws';
 import type { NodeRedProcess } from './node-red-process';
-import { waitUntil, withDeadline } from './wait';
+import { socketOpen } from './socket-open';
+import { waitUntil } from './wait';
 
 /**
  * A spawned Node-RED with its editor/admin API locked (adminAuth), as an operator runs it in production,
@@ -79,14 +80,7 @@ export async function captureComms(nr: NodeRedProcess, token: string, timeoutMs 
     }
     events.emit('frame', text);
   });
-  await withDeadline(
-    new Promise<void>((resolve, reject) => {
-      ws.once('open', () => resolve());
-      ws.once('error', reject);
-    }),
-    timeoutMs,
-    'the comms socket to open',
-  );
+  await socketOpen(ws, timeoutMs, 'the comms socket to open');
   ws.send(JSON.stringify({ auth: token }));
   await waitUntil(events, ['frame'], () => frames.some((f) => /"auth"\s*:\s*"ok"/.test(f)), timeoutMs, 'comms auth ok');
   ws.send(JSON.stringify({ subscribe: 'status/#' }));

@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events';
 import WebSocket from 'ws';
-import { waitUntil, withDeadline } from '../../support/wait';
+import { socketOpen } from '../../support/socket-open';
+import { waitUntil } from '../../support/wait';
 
 /**
  * What a user sees in the Node-RED editor, read from the editor's own comms WebSocket: the debug sidebar
@@ -50,14 +51,7 @@ function parseDebugValue(data: Record<string, unknown>): unknown {
 
 export async function connectEditorComms(editorUrl: string, timeoutMs = 15000): Promise<EditorComms> {
   const ws = new WebSocket(`${editorUrl.replace(/^http/, 'ws').replace(/\/$/, '')}/comms`);
-  await withDeadline(
-    new Promise<void>((resolve, reject) => {
-      ws.once('open', () => resolve());
-      ws.once('error', reject);
-    }),
-    timeoutMs,
-    'the editor comms socket to open',
-  );
+  await socketOpen(ws, timeoutMs, 'the editor comms socket to open');
   ws.on('error', () => undefined);
   const debug: DebugMessage[] = [];
   const statuses = new Map<string, NodeStatus>();

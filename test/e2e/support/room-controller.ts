@@ -1,4 +1,5 @@
 import WebSocket from 'ws';
+import { socketOpen } from '../../support/socket-open';
 import { withDeadline } from '../../support/wait';
 
 /**
@@ -14,14 +15,7 @@ export interface RoomController {
 
 export async function connectController(wsUrl: string, role: 'user' | 'admin', timeoutMs = 10000): Promise<RoomController> {
   const ws = new WebSocket(`${wsUrl}/v2`);
-  await withDeadline(
-    new Promise<void>((resolve, reject) => {
-      ws.once('open', () => resolve());
-      ws.once('error', reject);
-    }),
-    timeoutMs,
-    'the controller socket to open',
-  );
+  await socketOpen(ws, timeoutMs, 'the controller socket to open');
   ws.on('error', () => undefined);
   let next = 1;
   const waiting = new Map<string, (frame: Record<string, unknown>) => void>();
