@@ -1,4 +1,5 @@
 import { testConnection } from '../../src/protocol';
+import { roomKey } from '../../src/protocol/endpoint';
 import { DEFAULT_TUNING } from '../../src/protocol/tuning';
 import type { RoomConfigApi } from './config-api';
 import { editorCatalogue } from './editor-catalogue';
@@ -70,7 +71,8 @@ export function registerAdminRoutes(RED: NodeRedApi, ctx: AdminRouteContext): vo
       const body = req.body as RoomConfigProperties & { secret?: unknown; id?: unknown };
       const id = typeof body.id === 'string' && body.id !== '' ? body.id : undefined;
       secret = typeof body.secret === 'string' ? body.secret : undefined;
-      if ((secret === undefined || secret === '' || secret === PASSWORD_PLACEHOLDER) && id) {
+      const useStored = (secret === undefined || secret === '' || secret === PASSWORD_PLACEHOLDER) && id !== undefined;
+      if (useStored) {
         // The dialog does not know a stored password: use the deployed node's credentials.
         const stored = RED.nodes.getCredentials(id)?.secret;
         secret = typeof stored === 'string' ? stored : undefined;
@@ -80,6 +82,13 @@ export function registerAdminRoutes(RED: NodeRedApi, ctx: AdminRouteContext): vo
       const parsed = parseEndpoint(body, { secret }, t);
       if (!parsed.ok) {
         res.json({ ok: false, message: parsed.reason });
+        return;
+      }
+      // A stored secret only goes to the Room it was saved for: otherwise anyone who may edit flows could
+      // send it to a host of their choosing by testing a changed address.
+      const savedFor = id ? ctx.deployed.get(id)?.endpoint : undefined;
+      if (useStored && secret !== undefined && (!savedFor || roomKey(savedFor) !== roomKey(parsed.endpoint))) {
+        res.json({ ok: false, message: t('test.storedSecretOtherRoom') });
         return;
       }
       // Testing the endpoint a deployed node already uses would open a second session in the same mode,

@@ -245,6 +245,20 @@ describe('room-config node', function () {
       assert.equal(res.body.ok, true, res.body.message);
     });
 
+    it('POST /trueconf-room/test-connection: the stored password is never sent to another address', async () => {
+      const room = await startRoom({ auth: { admin: { type: 'pin', secret: '1234' }, user: { type: 'pin', secret: '1234' } } });
+      const elsewhere = await startRoom();
+      await load([configNode(room, { authType: 'secured' })], { cfg: { secret: '1234' } });
+      const res = await helper
+        .request()
+        .post('/trueconf-room/test-connection')
+        .send({ id: 'cfg', host: '127.0.0.1', port: elsewhere.webPort, authType: 'secured', secret: '__PWRD__', apiVersion: '2' })
+        .expect(200);
+      assert.equal(res.body.ok, false);
+      assert.match(res.body.message, /PIN or password/);
+      assert.equal(elsewhere.requests.length, 0, 'nothing, let alone the secret, reached the other address');
+    });
+
     it('POST /trueconf-room/test-connection: testing the deployed endpoint answers from the live socket (no displacement)', async () => {
       const room = await startRoom();
       await load(appFlow(room));
