@@ -1,6 +1,7 @@
-import { testConnection } from '../../src/protocol';
+import { testConnection, testReachability } from '../../src/protocol';
 import { roomKey } from '../../src/protocol/endpoint';
 import { DEFAULT_TUNING } from '../../src/protocol/tuning';
+import type { Role } from '../../src/protocol/types';
 import type { RoomConfigApi } from './config-api';
 import { editorCatalogue } from './editor-catalogue';
 import { endpointKey, parseEndpoint, type RoomConfigProperties } from './endpoint-config';
@@ -27,6 +28,11 @@ export interface AdminRouteContext {
 /** Removes the secret from a text that might quote it (a Room error echoing the request, say). */
 export function scrub(text: string, secret: string | undefined): string {
   return secret && secret.length > 0 ? text.split(secret).join('***') : text;
+}
+
+/** Two sessions collide when they would hold the same control mode; an automatic role may be either. */
+function modesMayCollide(requested: Role | undefined, live: Role | undefined): boolean {
+  return requested === undefined || live === undefined || requested === live;
 }
 
 /** { id, name } items from a list response: entries with a string peerId (or id/callId). */
@@ -104,7 +110,20 @@ export function registerAdminRoutes(RED: NodeRedApi, ctx: AdminRouteContext): vo
         return;
       }
       const { tuning } = tuningFromSettings(RED.settings);
-      const result = await testConnection(parsed.endpoint, { timeoutMs: tuning.connectTimeoutMs ?? DEFAULT_TUNING.connectTimeoutMs });
+      const timeoutMs = tuning.connectTimeoutMs ?? DEFAULT_TUNING.connectTimeoutMs;
+      // Another deployed connection to this Room in the mode the test would take: authenticating would make
+      // the Room displace it (and repeated tests would exhaust its re-authentication attempts). Check that
+      // the Room answers, and leave the credentials untested.
+      const room = roomKey(parsed.endpoint);
+      const holder = [...ctx.deployed.values()].find(
+        (c) => c.endpoint && c.client?.state === 'ready' && roomKey(c.endpoint) === room && modesMayCollide(parsed.endpoint.role, c.client.role),
+      );
+      if (holder) {
+        const reach = await testReachability(parsed.endpoint, { timeoutMs });
+        res.json(reach.ok ? { ok: true, untested: true, message: t('test.reachableOnly') } : { ok: false, message: scrub(reach.message, secret) });
+        return;
+      }
+      const result = await testConnection(parsed.endpoint, { timeoutMs });
       const reply: Record<string, unknown> = { ok: result.ok === true, message: scrub(String(result.message ?? ''), secret) };
       if (result.appState !== undefined) reply.appState = result.appState;
       if (result.role !== undefined) reply.role = result.role;

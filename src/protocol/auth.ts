@@ -32,3 +32,14 @@ export function authFailureText(response: JsonObject): string {
   if (response.resultCode !== undefined) return `resultCode ${String(response.resultCode)}`;
   return 'result:false';
 }
+
+/**
+ * What to check, given what we sent: the Room's own words ("wrong credentials") do not say that an
+ * unsecured login met a protected mode, or that a PIN was sent to a mode that has none.
+ */
+export function authFailureHint(e: ResolvedEndpoint): string {
+  const mode = e.role ? `the ${e.role} control mode` : 'the control mode the Room assigns';
+  return e.authType === 'secured'
+    ? `check the PIN/password for ${mode} (or choose "unsecured" if that mode has no protection)`
+    : `${mode} is protected: choose "PIN or password" and enter it`;
+}

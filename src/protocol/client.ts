@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import WebSocket from 'ws';
-import { authFailureText, roleFromPrivileges, secretAuthParams, tokenAuthParams } from './auth';
+import { authFailureHint, authFailureText, roleFromPrivileges, secretAuthParams, tokenAuthParams } from './auth';
 import { backoffDelay } from './backoff';
 import { appStateName, authorizationNeededCauseText, DISPLACED_CAUSE, isAdminOnly } from './catalogue';
 import { discoverWsPort } from './discovery';
@@ -508,7 +508,7 @@ export class RoomClient extends EventEmitter {
       throw new AuthRejected('credentials rejected: secured auth needs a PIN or password, and none is configured');
     }
     const r = await this.internalRequest('auth', secretAuthParams(this.endpoint), signal);
-    if (r.result === false) throw new AuthRejected(`credentials rejected: ${this.redact(authFailureText(r))}`);
+    if (r.result === false) throw new AuthRejected(`credentials rejected: ${this.redact(authFailureText(r))}; ${authFailureHint(this.endpoint)}`);
     this.acceptAuth(r);
   }
 

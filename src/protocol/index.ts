@@ -1,7 +1,7 @@
 /** Public API of the protocol core (knows nothing of Node-RED). */
 export { RoomClient, ALL_EVENTS } from './client';
 export { ConnectionPool, sharedPool, type Lease, type PoolOptions } from './pool';
-export { testConnection, type ProbeResult } from './probe';
+export { testConnection, testReachability, type ProbeResult } from './probe';
 export { validateRequest, methodSchema, type ValidateOptions, type JsonSchema } from './schemas';
 export { outcomeRule, hasOutcome, OUTCOME_METHODS, OUTCOME_METHODS as outcomeMethods, type OutcomeRule } from './outcomes';
 export { discoverWsPort, DiscoveryError } from './discovery';

@@ -1,5 +1,8 @@
+import WebSocket from 'ws';
 import { appStateName } from './catalogue';
 import { RoomClient } from './client';
+import { discoverWsPort } from './discovery';
+import { resolveEndpoint, wsUrl } from './endpoint';
 import type { ConnectionState, EndpointOptions, Logger, StateChange } from './types';
 
 export interface ProbeResult {
@@ -64,4 +67,35 @@ function waitForAppState(client: RoomClient, timeoutMs: number): Promise<number 
     const timer = setTimeout(done, timeoutMs);
     client.on('appState', done);
   });
+}
+
+/**
+ * "Test connection" without authenticating: discovery and the WebSocket handshake only. Used when a
+ * deployed connection already holds the control mode the test would take: authenticating would make the
+ * Room displace that live connection (one connection per mode), so the credentials are left untested.
+ */
+export async function testReachability(endpoint: EndpointOptions, options: { timeoutMs?: number } = {}): Promise<ProbeResult> {
+  const timeoutMs = options.timeoutMs ?? 10_000;
+  const startedAt = Date.now();
+  const left = () => Math.max(1, timeoutMs - (Date.now() - startedAt));
+  try {
+    const e = resolveEndpoint(endpoint);
+    const wsPort = e.wsPort ?? (await discoverWsPort(e, left()));
+    await new Promise<void>((resolve, reject) => {
+      const ws = new WebSocket(wsUrl(e, wsPort), {
+        handshakeTimeout: left(),
+        rejectUnauthorized: e.rejectUnauthorized,
+        ca: e.ca,
+        perMessageDeflate: false,
+      });
+      ws.once('open', () => {
+        ws.close(1000);
+        resolve();
+      });
+      ws.once('error', reject);
+    });
+    return { ok: true, message: `Reachable (WebSocket port ${wsPort})`, wsPort };
+  } catch (err) {
+    return { ok: false, message: `Room unreachable: ${err instanceof Error ? err.message : String(err)}` };
+  }
 }

@@ -279,6 +279,31 @@ describe('room-config node', function () {
       }
     });
 
+    it('POST /trueconf-room/test-connection: another identity in the live control mode is only checked for reachability (no displacement)', async () => {
+      const room = await startRoom();
+      await load(appFlow(room));
+      await waitForStatus(node('ev'), isReadyIdle, 'ready');
+      const authenticated = collect(room, 'authenticated');
+      try {
+        for (let i = 0; i < 5; i++) {
+          // API v1 instead of the deployed v2: another endpoint identity for the same Room and mode.
+          const res = await helper
+            .request()
+            .post('/trueconf-room/test-connection')
+            .send({ host: '127.0.0.1', port: room.webPort, apiVersion: '1', authType: 'unsecured', role: '' })
+            .expect(200);
+          assert.equal(res.body.ok, true);
+          assert.equal(res.body.untested, true);
+          assert.match(res.body.message, /not tested/);
+        }
+        assert.equal(authenticated.values.length, 0, 'the test never authenticated');
+        assert.ok(!statusHistory(node('ev')).some((st) => st.text === 'displaced by another client'));
+        assert.ok(isReadyIdle(statusHistory(node('ev')).at(-1)!), 'the deployed node is still green');
+      } finally {
+        authenticated.stop();
+      }
+    });
+
     it('POST /trueconf-room/test-connection: an invalid form gets a readable reason', async () => {
       const room = await startRoom();
       await load([configNode(room)]);

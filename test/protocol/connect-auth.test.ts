@@ -180,9 +180,11 @@ describe('protocol: connecting and authenticating', function () {
       const startedAt = Date.now();
       client.start();
       const change = await nextState(client, 'auth-failed');
-      assert.equal(change.reason, 'credentials rejected: wrong credentials');
+      // The Room's words, then what to check given what we sent.
+      const EXPECTED_REASON = 'credentials rejected: wrong credentials; check the PIN/password for the control mode the Room assigns (or choose "unsecured" if that mode has no protection)';
+      assert.equal(change.reason, EXPECTED_REASON);
       assert.equal(change.retryInMs, 60_000);
-      assert.equal(client.lastReason, 'credentials rejected: wrong credentials');
+      assert.equal(client.lastReason, EXPECTED_REASON);
 
       const early = await queued;
       assert.equal(early.error?.code, 'AUTH_FAILED');
@@ -220,7 +222,7 @@ describe('protocol: connecting and authenticating', function () {
 
       const bad = await testConnection({ host: '127.0.0.1', port: room.webPort, authType: 'secured', secret: '0000' }, { timeoutMs: 5000 });
       assert.equal(bad.ok, false);
-      assert.equal(bad.message, 'Credentials rejected: wrong credentials');
+      assert.equal(bad.message, 'Credentials rejected: wrong credentials; check the PIN/password for the control mode the Room assigns (or choose "unsecured" if that mode has no protection)');
 
       const port = await closedPort();
       const down = await testConnection({ host: '127.0.0.1', port }, { timeoutMs: 5000 });

@@ -178,7 +178,7 @@ describe('protocol: reconnects, heartbeat and displacement', function () {
     const failed = nextState(client, 'auth-failed');
     room.setAuth({ admin: { type: 'pin', secret: '5678' } });
     const change = await failed;
-    assert.equal(change.reason, 'credentials rejected: wrong credentials');
+    assert.equal(change.reason, 'credentials rejected: wrong credentials; check the PIN/password for the admin control mode (or choose "unsecured" if that mode has no protection)');
     const t0 = Date.now();
     // authRetryMs later (and not sooner) the client tries once more.
     await nextState(client, 'auth-failed', 5000);

@@ -134,7 +134,8 @@ describe('reliability: security', function () {
       const testConnection = await helper
         .request()
         .post('/trueconf-room/test-connection')
-        .send({ host: '127.0.0.1', port: room.webPort, authType: 'secured', secret: WRONG_SECRET, apiVersion: '2' })
+        // role user: the deployed flow holds admin mode, and a test in a mode a live connection holds only checks reachability.
+        .send({ host: '127.0.0.1', port: room.webPort, authType: 'secured', role: 'user', secret: WRONG_SECRET, apiVersion: '2' })
         .expect(200);
       assert.equal(testConnection.body.ok, false);
 
@@ -301,7 +302,8 @@ describe('reliability: security', function () {
       await comms.waitFor(() => comms!.statuses.get('cmd')?.fill === 'green', 'cmd green in the editor', 30000);
       await comms.waitFor(() => comms!.statuses.get('bad')?.fill === 'red', 'bad red in the editor', 30000);
       const tested = [
-        await http.request('POST', '/trueconf-room/test-connection', { host: '127.0.0.1', port: room.webPort, authType: 'secured', secret: WRONG_SECRET, apiVersion: '2' }, auth),
+        // role user: the deployed flow holds admin mode (a test in a mode a live connection holds only checks reachability).
+        await http.request('POST', '/trueconf-room/test-connection', { host: '127.0.0.1', port: room.webPort, authType: 'secured', role: 'user', secret: WRONG_SECRET, apiVersion: '2' }, auth),
         await http.request('POST', '/trueconf-room/test-connection', { id: 'cfg', host: '127.0.0.1', port: room.webPort, authType: 'secured', role: 'admin', secret: '__PWRD__', apiVersion: '2' }, auth),
         await http.request('GET', '/trueconf-room/live/cfg/participants', undefined, auth),
       ];
