@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import type { RoomEmulator } from '../../src/emulator';
 import { UI_TIMEOUT_MS } from './editor-page';
-import { browserFlavours, startEditorFixture, ROOM_PIN, type EditorFixture } from './fixture';
+import { browserFlavours, useEditorFixture, ROOM_PIN } from './fixture';
 
 // Functions handed to page.evaluate run in the browser; this project compiles without the DOM library.
 declare const window: { RED: { nodes: { node(id: string): { params?: unknown } | null } } };
@@ -33,32 +33,15 @@ function flow(emulator: RoomEmulator): object[] {
  */
 for (const flavour of browserFlavours()) describe(`editor: invalid room-command settings are flagged (${flavour.label})`, function () {
   this.timeout(90000);
-  let fx: EditorFixture | undefined;
 
-  before(async function () {
-    if (flavour.unavailable) this.skip();
-    this.timeout(180000);
-    fx = await startEditorFixture({ flavour, flows: flow });
-  });
-
-  after(async function () {
-    this.timeout(60000);
-    if (fx) await fx.stop();
-  });
-
-  afterEach(async function () {
-    if (fx && this.currentTest?.state === 'failed') {
-      await fx.editor.screenshot(`FAILED-validation-${this.currentTest.title.slice(0, 60).replace(/[^A-Za-z0-9]+/g, '-')}`).catch(() => undefined);
-      await fx.editor.cancelOpenDialogs().catch(() => undefined);
-    }
-  });
+  const fx = useEditorFixture(flavour, { screenshotPrefix: 'validation-', flows: flow });
 
   function triangle(id: string) {
-    return fx!.editor.node(id).locator('g.red-ui-flow-node-error:not(.hide)');
+    return fx().editor.node(id).locator('g.red-ui-flow-node-error:not(.hide)');
   }
 
   it('an unknown method with "Only catalogue methods" marks the field and the node invalid, and Deploy warns', async function () {
-    const { editor, page } = { editor: fx!.editor, page: fx!.browser.page };
+    const { editor, page } = { editor: fx().editor, page: fx().browser.page };
     assert.equal(await editor.invalidNodes().count(), 0, 'the flow starts valid');
     await editor.editNode(editor.node(HANG_UP));
     const methodInput = page.locator('#node-input-method');
@@ -79,7 +62,7 @@ for (const flavour of browserFlavours()) describe(`editor: invalid room-command 
     await dialog.getByRole('button', { name: 'Cancel' }).click();
     await confirm.waitFor({ state: 'detached' });
     await editor.waitForWorkspace();
-    assert.equal(fx!.emulator.requests.filter((r) => r.frame.method === 'frobnicate').length, 0, 'nothing was sent');
+    assert.equal(fx().emulator.requests.filter((r) => r.frame.method === 'frobnicate').length, 0, 'nothing was sent');
 
     // Unticking "Only catalogue methods" makes the same name acceptable (it is then sent as typed).
     await editor.editNode(editor.node(HANG_UP));
@@ -88,11 +71,11 @@ for (const flavour of browserFlavours()) describe(`editor: invalid room-command 
     await page.locator('#node-input-method:not(.input-error)').waitFor({ state: 'attached' });
     await editor.closeEditor();
     await triangle(HANG_UP).waitFor({ state: 'hidden' });
-    assert.deepEqual(fx!.browser.pageErrors.splice(0), [], 'the editor page threw');
+    assert.deepEqual(fx().browser.pageErrors.splice(0), [], 'the editor page threw');
   });
 
   it('invalid JSON in "Edit as JSON" is framed red, kept as typed, reported on Done and marks the node invalid until fixed', async function () {
-    const { editor, page } = { editor: fx!.editor, page: fx!.browser.page };
+    const { editor, page } = { editor: fx().editor, page: fx().browser.page };
     await editor.dismissNotifications();
     await editor.editNode(editor.node(CALLER));
     await page.locator('#node-input-params-form [data-param="peerId"]').waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
@@ -122,6 +105,6 @@ for (const flavour of browserFlavours()) describe(`editor: invalid room-command 
     const saved = await page.evaluate((id) => window.RED.nodes.node(id)?.params, CALLER);
     assert.deepEqual(saved, { peerId: 'bob@demo' });
     await editor.dismissNotifications();
-    assert.deepEqual(fx!.browser.pageErrors.splice(0), [], 'the editor page threw');
+    assert.deepEqual(fx().browser.pageErrors.splice(0), [], 'the editor page threw');
   });
 });

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { waitUntil } from '../support/wait';
 import { UI_TIMEOUT_MS } from './editor-page';
-import { browserFlavours, startEditorFixture, ROOM_PIN, type EditorFixture } from './fixture';
+import { browserFlavours, useEditorFixture, ROOM_PIN } from './fixture';
 
 // Functions handed to page.evaluate run in the browser; this project compiles without the DOM library.
 declare const window: { RED: { nodes: { getType(type: string): { category?: string } | undefined } } };
@@ -17,39 +17,21 @@ declare const window: { RED: { nodes: { getType(type: string): { category?: stri
 for (const flavour of browserFlavours()) describe(`editor: a user builds a TrueConf flow in the browser (${flavour.label})`, function () {
   this.timeout(90000);
 
-  let fx: EditorFixture | undefined;
   let commandId: string | undefined;
   // Set by a test once its part of the session is in place; later tests fail at once without it.
   let configLabel: string | undefined;
   let commandDeployed = false;
 
-  before(async function () {
-    if (flavour.unavailable) this.skip();
-    this.timeout(180000);
-    fx = await startEditorFixture({ flavour });
-  });
-
-  after(async function () {
-    this.timeout(60000);
-    if (fx) await fx.stop();
-  });
-
-  afterEach(async function () {
-    if (fx && this.currentTest?.state === 'failed') {
-      await fx.editor.screenshot(`FAILED-${this.currentTest.title.slice(0, 60).replace(/[^A-Za-z0-9]+/g, '-')}`).catch(() => undefined);
-      // Leave no dialog open for the next test.
-      await fx.editor.cancelOpenDialogs().catch(() => undefined);
-    }
-  });
+  const fx = useEditorFixture(flavour, { screenshotPrefix: '' });
 
   /** An exception in the page means a dialog script broke, whatever the test saw. */
   function assertNoPageErrors(): void {
-    const errors = fx!.browser.pageErrors.splice(0);
+    const errors = fx().browser.pageErrors.splice(0);
     assert.deepEqual(errors, [], 'the editor page threw');
   }
 
   it('shows room-command and room-event in a TrueConf palette category, with our icons, and room-config as a config node', async function () {
-    const { editor, page } = { editor: fx!.editor, page: fx!.browser.page };
+    const { editor, page } = { editor: fx().editor, page: fx().browser.page };
     const category = editor.paletteCategory('TrueConf');
     await category.scrollIntoViewIfNeeded();
     assert.equal((await category.locator('.red-ui-palette-header').innerText()).trim(), 'TrueConf');
@@ -81,7 +63,7 @@ for (const flavour of browserFlavours()) describe(`editor: a user builds a TrueC
   });
 
   it('adds a room-config from the room-command Room field, and "Test connection" reports success, then the reason for a wrong PIN', async function () {
-    const { editor, page } = { editor: fx!.editor, page: fx!.browser.page };
+    const { editor, page } = { editor: fx().editor, page: fx().browser.page };
     commandId = await editor.dragFromPalette('room-command', 'room', { x: 420, y: 160 });
     const command = editor.node(commandId);
     await editor.editNode(command);
@@ -97,7 +79,7 @@ for (const flavour of browserFlavours()) describe(`editor: a user builds a TrueC
     assert.deepEqual(tabs.map((t) => t.trim()), ['Connection', 'Security', 'Advanced']);
 
     await page.locator('#node-config-input-host').fill('127.0.0.1');
-    await page.locator('#node-config-input-port').fill(String(fx!.emulator.webPort));
+    await page.locator('#node-config-input-port').fill(String(fx().emulator.webPort));
     await page.locator('#red-ui-tab-node-config-room-tab-security .red-ui-tab-label').click();
     await page.locator('#node-config-input-authType').selectOption('secured');
     const secret = page.locator('#node-config-input-secret');
@@ -127,7 +109,7 @@ for (const flavour of browserFlavours()) describe(`editor: a user builds a TrueC
     await page.locator('#node-config-dialog-ok').click();
     await page.locator('#node-config-input-host').waitFor({ state: 'detached' });
     // Back in the room-command dialog, the new config is chosen.
-    const label = `127.0.0.1:${fx!.emulator.webPort}`;
+    const label = `127.0.0.1:${fx().emulator.webPort}`;
     assert.notEqual(await roomSelect.inputValue(), '_ADD_');
     assert.equal((await roomSelect.locator('option:checked').innerText()).trim(), label);
     await editor.closeEditor();
@@ -140,7 +122,7 @@ for (const flavour of browserFlavours()) describe(`editor: a user builds a TrueC
 
   it('picks "call" by typing "cal", fills the required peerId, shows the help, deploys and injects: green status and the response in Debug', async function () {
     assert.ok(commandId && configLabel, 'needs the room-command and room-config from the previous test');
-    const { editor, page } = { editor: fx!.editor, page: fx!.browser.page };
+    const { editor, page } = { editor: fx().editor, page: fx().browser.page };
     const command = editor.node(commandId);
     await editor.editNode(command);
 
@@ -218,7 +200,7 @@ for (const flavour of browserFlavours()) describe(`editor: a user builds a TrueC
     assert.equal(await command.locator('.red-ui-flow-node-status-dot-green').count(), 1);
     await editor.dismissNotifications();
     await editor.screenshot('03-deployed-status-debug');
-    const call = fx!.emulator.requests.find((r) => r.frame.method === 'call');
+    const call = fx().emulator.requests.find((r) => r.frame.method === 'call');
     assert.ok(call, 'the Room received the call');
     commandDeployed = true;
     assertNoPageErrors();
@@ -226,7 +208,7 @@ for (const flavour of browserFlavours()) describe(`editor: a user builds a TrueC
 
   it('picks inviteReceived for a room-event, deploys, and an incoming call shows in the debug sidebar', async function () {
     assert.ok(configLabel, 'needs the room-config from the earlier tests');
-    const { editor, page, emulator } = { editor: fx!.editor, page: fx!.browser.page, emulator: fx!.emulator };
+    const { editor, page, emulator } = { editor: fx().editor, page: fx().browser.page, emulator: fx().emulator };
     // The previous call ends at the far end: the Room is idle again (an incoming call needs an idle Room).
     if (emulator.appState !== 3) {
       const idle = waitUntil(emulator, ['appState'], () => emulator.appState === 3, 15000, 'the Room to be idle after the far end left');
@@ -295,7 +277,7 @@ for (const flavour of browserFlavours()) describe(`editor: a user builds a TrueC
 
   it("offers the deployed Room's contacts as peerId suggestions for call", async function () {
     assert.ok(commandId && commandDeployed, 'needs the deployed room-command from the earlier tests');
-    const { editor, page } = { editor: fx!.editor, page: fx!.browser.page };
+    const { editor, page } = { editor: fx().editor, page: fx().browser.page };
     const liveAnswer = page.waitForResponse((r) => r.url().includes('/trueconf-room/live/'), { timeout: UI_TIMEOUT_MS });
     await editor.editNode(editor.node(commandId));
     assert.equal((await liveAnswer).status(), 200);

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { repoRoot, packageName } from '../support/node-red-process';
-import { browserFlavours, startEditorFixture, type EditorFixture } from './fixture';
+import { browserFlavours, useEditorFixture } from './fixture';
 
 /**
  * Every example the package ships imports cleanly from the editor's menu: Import > Examples >
@@ -21,24 +21,8 @@ const examples = fs
 
 for (const flavour of browserFlavours()) describe(`editor: Import > Examples (${flavour.label})`, function () {
   this.timeout(60000);
-  let fx: EditorFixture | undefined;
 
-  before(async function () {
-    if (flavour.unavailable) this.skip();
-    this.timeout(180000);
-    fx = await startEditorFixture({ flavour });
-  });
-
-  after(async function () {
-    this.timeout(60000);
-    if (fx) await fx.stop();
-  });
-
-  afterEach(async function () {
-    if (fx && this.currentTest?.state === 'failed') {
-      await fx.editor.screenshot(`FAILED-example-${this.currentTest.title.slice(0, 60).replace(/[^A-Za-z0-9]+/g, '-')}`).catch(() => undefined);
-    }
-  });
+  const fx = useEditorFixture(flavour, { screenshotPrefix: 'example-' });
 
   it('the package ships examples', function () {
     assert.ok(examples.length >= 1, `no examples in ${examplesDir}`);
@@ -46,7 +30,7 @@ for (const flavour of browserFlavours()) describe(`editor: Import > Examples (${
 
   for (const [index, example] of examples.entries()) {
     it(`imports "${example.name}" without errors or unknown nodes`, async function () {
-      const { editor } = fx!;
+      const { editor } = fx();
       const before = (await editor.canvasNodeIds()).length;
       const notes = await editor.importExample(packageName, example.name, { x: 120, y: 80 });
 
@@ -59,7 +43,7 @@ for (const flavour of browserFlavours()) describe(`editor: Import > Examples (${
       assert.equal((await editor.canvasNodeIds()).length - before, drawn, 'every node of the example is on the workspace');
       const invalid = await editor.invalidNodes().count();
       assert.equal(invalid, 0, 'no imported node is flagged invalid (red triangle)');
-      assert.deepEqual(fx!.browser.pageErrors.splice(0), [], 'the editor page threw');
+      assert.deepEqual(fx().browser.pageErrors.splice(0), [], 'the editor page threw');
 
       await editor.dismissNotifications();
       await editor.screenshot(`07-example-${String(index + 1).padStart(2, '0')}`);

@@ -97,3 +97,35 @@ export async function startEditorFixture(options: FixtureOptions): Promise<Edito
     throw err;
   }
 }
+
+/**
+ * The hooks every browser suite needs: start the fixture once (skipped when this Node-RED flavour is not
+ * installed), stop it afterwards, and after a failed test save a screenshot and close any dialog left
+ * open so the next test starts clean. Returns the fixture's getter.
+ */
+export function useEditorFixture(
+  flavour: BrowserFlavour,
+  options: { flows?: FixtureOptions['flows']; screenshotPrefix: string },
+): () => EditorFixture {
+  let fx: EditorFixture | undefined;
+  before(async function () {
+    if (flavour.unavailable) this.skip();
+    this.timeout(180000);
+    fx = await startEditorFixture({ flavour, flows: options.flows });
+  });
+  after(async function () {
+    this.timeout(60000);
+    if (fx) await fx.stop();
+  });
+  afterEach(async function () {
+    if (fx && this.currentTest?.state === 'failed') {
+      const title = this.currentTest.title.slice(0, 60).replace(/[^A-Za-z0-9]+/g, '-');
+      await fx.editor.screenshot(`FAILED-${options.screenshotPrefix}${title}`).catch(() => undefined);
+      await fx.editor.cancelOpenDialogs().catch(() => undefined);
+    }
+  });
+  return () => {
+    if (!fx) throw new Error('the editor fixture is not started');
+    return fx;
+  };
+}

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import type { RoomEmulator } from '../../src/emulator';
-import { browserFlavours, startEditorFixture, ROOM_PIN, type EditorFixture } from './fixture';
+import { browserFlavours, useEditorFixture, ROOM_PIN } from './fixture';
 
 /**
  * A Russian-speaking user switches the editor to Russian (Settings > View > Language, then reloads, as the
@@ -59,27 +59,11 @@ function russianFlow(emulator: RoomEmulator): object[] {
 
 for (const flavour of browserFlavours()) describe(`editor: switching the editor to Russian (${flavour.label})`, function () {
   this.timeout(90000);
-  let fx: EditorFixture | undefined;
 
-  before(async function () {
-    if (flavour.unavailable) this.skip();
-    this.timeout(180000);
-    fx = await startEditorFixture({ flavour, flows: russianFlow });
-  });
-
-  after(async function () {
-    this.timeout(60000);
-    if (fx) await fx.stop();
-  });
-
-  afterEach(async function () {
-    if (fx && this.currentTest?.state === 'failed') {
-      await fx.editor.screenshot(`FAILED-language-${this.currentTest.title.slice(0, 60).replace(/[^A-Za-z0-9]+/g, '-')}`).catch(() => undefined);
-    }
-  });
+  const fx = useEditorFixture(flavour, { screenshotPrefix: 'language-', flows: russianFlow });
 
   it('shows palette labels, the dialog and the help of our nodes in Russian', async function () {
-    const { editor, browser } = fx!;
+    const { editor, browser } = fx();
     const page = browser.page;
     // English first: the labels the Russian ones must replace.
     assert.equal(await editor.paletteNode('room-command').getAttribute('data-palette-label'), 'room command');
