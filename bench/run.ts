@@ -34,7 +34,7 @@ async function section<T>(results: BenchResults, name: string, work: () => Promi
     log(`   (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
     return value;
   } catch (err) {
-    results.errors[name] = err instanceof Error ? err.stack ?? err.message : String(err);
+    results.errors[name] = err instanceof Error ? (err.stack ?? err.message) : String(err);
     log(`   FAILED: ${results.errors[name]}`);
     return undefined;
   }
@@ -58,24 +58,36 @@ async function main(): Promise<void> {
     durationS: 0,
     errors: {},
   };
-  log(`bench: Node ${process.version}, Node-RED ${red.version}, ${os.cpus().length} CPUs${quick ? ' (BENCH_QUICK: smoke-test counts)' : ''}`);
+  log(
+    `bench: Node ${process.version}, Node-RED ${red.version}, ${os.cpus().length} CPUs${quick ? ' (BENCH_QUICK: smoke-test counts)' : ''}`,
+  );
 
   try {
     results.latency = await section(results, '1. command round trip', () =>
-      runLatency(red, farm, quick
-        ? { rounds: 2, warmup: 50, sequential: 100, pipelined: 500, window: 100, log }
-        : { rounds: 5, warmup: 500, sequential: 600, pipelined: 3000, window: 100, log }),
+      runLatency(
+        red,
+        farm,
+        quick
+          ? { rounds: 2, warmup: 50, sequential: 100, pipelined: 500, window: 100, log }
+          : { rounds: 5, warmup: 500, sequential: 600, pipelined: 3000, window: 100, log },
+      ),
     );
     results.fanout = await section(results, '2. notification fan-out', () =>
-      runFanout(red, farm, quick
-        ? { sizes: [10, 100, 1000], notifications: 1000, rounds: 1, catchAll: 3, log }
-        : { sizes: [10, 100, 1000], notifications: 20_000, rounds: 5, catchAll: 3, log }),
+      runFanout(
+        red,
+        farm,
+        quick
+          ? { sizes: [10, 100, 1000], notifications: 1000, rounds: 1, catchAll: 3, log }
+          : { sizes: [10, 100, 1000], notifications: 20_000, rounds: 5, catchAll: 3, log },
+      ),
     );
     results.redeploy = await section(results, '4. redeploy', () =>
       runRedeploy(inProcess(red), farm, { repeats: quick ? 2 : 5, quietWindowMs: quick ? 200 : 500, log }),
     );
     const reconnectOpts = { repeats: quick ? 1 : 5, outages: quick ? [0, 1000] : [0, 3000], log };
-    const reconnect = await section(results, '5. reconnect (default settings)', () => runReconnect(inProcess(red), farm, 'default', {}, reconnectOpts));
+    const reconnect = await section(results, '5. reconnect (default settings)', () =>
+      runReconnect(inProcess(red), farm, 'default', {}, reconnectOpts),
+    );
     const tuned = await section(results, '5. reconnect (settings.js tuned)', async () => {
       const worker = await RedWorker.spawn(FAST_RECONNECT, 'Node-RED (tuned reconnect)');
       try {
@@ -109,24 +121,42 @@ async function main(): Promise<void> {
   log('\n== summary');
   if (results.latency) {
     const l = results.latency;
-    log(`round trip p50: raw ${l.raw.p50.toFixed(3)} ms, room-command ${l.node.p50.toFixed(3)} ms, DIY ${l.diy.p50.toFixed(3)} ms; ` +
-      `throughput raw ${l.raw.throughput.toFixed(0)}/s, room-command ${l.node.throughput.toFixed(0)}/s, DIY ${l.diy.throughput.toFixed(0)}/s`);
+    log(
+      `round trip p50: raw ${l.raw.p50.toFixed(3)} ms, room-command ${l.node.p50.toFixed(3)} ms, DIY ${l.diy.p50.toFixed(3)} ms; ` +
+        `throughput raw ${l.raw.throughput.toFixed(0)}/s, room-command ${l.node.throughput.toFixed(0)}/s, DIY ${l.diy.throughput.toFixed(0)}/s`,
+    );
   }
   if (results.fanout) {
     const f = results.fanout;
-    log(`fan-out µs CPU/notification: parse-only ${f.baseline.cpuUs.toFixed(1)}, ` + f.sizes.map((s) => `${s.nodes} nodes ${s.figures.cpuUs.toFixed(1)}`).join(', '));
+    log(
+      `fan-out µs CPU/notification: parse-only ${f.baseline.cpuUs.toFixed(1)}, ` +
+        f.sizes.map((s) => `${s.nodes} nodes ${s.figures.cpuUs.toFixed(1)}`).join(', '),
+    );
   }
-  if (results.memory) log(`memory per endpoint: ${(results.memory.rssPerEndpoint / 1024).toFixed(0)} KB RSS, ${(results.memory.heapPerEndpoint / 1024).toFixed(0)} KB heap`);
-  if (results.redeploy) log(`redeploy ready: unchanged ${results.redeploy.unchanged.readyMs.toFixed(1)} ms, changed ${results.redeploy.changed.readyMs.toFixed(1)} ms`);
-  for (const s of results.reconnect ?? []) log(`reconnect ${s.profile} ${s.downMs ? `${s.downMs} ms outage` : 'restart'}: ${s.readyMs.toFixed(0)} ms (wait ${s.waitMs.toFixed(0)} + handshake ${s.handshakeMs.toFixed(1)})`);
+  if (results.memory)
+    log(
+      `memory per endpoint: ${(results.memory.rssPerEndpoint / 1024).toFixed(0)} KB RSS, ${(results.memory.heapPerEndpoint / 1024).toFixed(0)} KB heap`,
+    );
+  if (results.redeploy)
+    log(
+      `redeploy ready: unchanged ${results.redeploy.unchanged.readyMs.toFixed(1)} ms, changed ${results.redeploy.changed.readyMs.toFixed(1)} ms`,
+    );
+  for (const s of results.reconnect ?? [])
+    log(
+      `reconnect ${s.profile} ${s.downMs ? `${s.downMs} ms outage` : 'restart'}: ${s.readyMs.toFixed(0)} ms (wait ${s.waitMs.toFixed(0)} + handshake ${s.handshakeMs.toFixed(1)})`,
+    );
   for (const c of checks) log(targetLine(c));
-  log(`\n${quick ? 'quick run written to ' + path.join(os.tmpdir(), 'trueconf-bench-quick.md') : 'wrote bench/results.md and bench/results.svg'} in ${results.durationS.toFixed(0)} s`);
+  log(
+    `\n${quick ? 'quick run written to ' + path.join(os.tmpdir(), 'trueconf-bench-quick.md') : 'wrote bench/results.md and bench/results.svg'} in ${results.durationS.toFixed(0)} s`,
+  );
   if (Object.keys(results.errors).length) process.exitCode = 1;
 }
 
 // Memory figures and the fan-out CPU need forced GC; re-run ourselves with --expose-gc when it is missing.
 if (typeof (globalThis as { gc?: unknown }).gc !== 'function') {
-  const r = spawnSync(process.execPath, ['--expose-gc', ...process.execArgv, __filename, ...process.argv.slice(2)], { stdio: 'inherit' });
+  const r = spawnSync(process.execPath, ['--expose-gc', ...process.execArgv, __filename, ...process.argv.slice(2)], {
+    stdio: 'inherit',
+  });
   process.exit(r.status ?? 1);
 } else {
   main().then(

@@ -50,7 +50,10 @@ export = function (RED: NodeRedApi): void {
     if (settings.params === undefined) node.error(t('errors.configuredParamsInvalid'));
     const waitForOutcome = toBool(def.waitForOutcome);
     const strict = def.strict === undefined || def.strict === null || def.strict === '' ? true : toBool(def.strict);
-    const outcomeTimeoutMs = Math.max(OUTCOME_DEFAULT_TIMEOUT_MS, tuningFromSettings(RED.settings).tuning.requestTimeoutMs ?? 0);
+    const outcomeTimeoutMs = Math.max(
+      OUTCOME_DEFAULT_TIMEOUT_MS,
+      tuningFromSettings(RED.settings).tuning.requestTimeoutMs ?? 0,
+    );
 
     const attachment = attachToRoom(RED, node, def.room, t);
     // Requests still waiting for the Room; close() fails them so every message gets exactly one done().
@@ -76,7 +79,11 @@ export = function (RED: NodeRedApi): void {
       const { method, params, timeoutMs } = parsed.value;
       const useOutcome = waitForOutcome && hasOutcome(method);
       const options: RequestOptions =
-        timeoutMs !== undefined ? { strict, timeoutMs } : useOutcome ? { strict, timeoutMs: outcomeTimeoutMs } : { strict };
+        timeoutMs !== undefined
+          ? { strict, timeoutMs }
+          : useOutcome
+            ? { strict, timeoutMs: outcomeTimeoutMs }
+            : { strict };
       const entry: InFlight = { method, done, settled: false };
       inFlight.add(entry);
 
@@ -85,7 +92,8 @@ export = function (RED: NodeRedApi): void {
         if (!settle(entry)) return;
         const error = toNodeError(err);
         // Room-side failures: the Room's own words go to the Catch node with the error.
-        if (error.response !== undefined && (error.code === 'ROOM_ERROR' || error.code === 'OUTCOME_FAILED')) msg.payload = error.response;
+        if (error.response !== undefined && (error.code === 'ROOM_ERROR' || error.code === 'OUTCOME_FAILED'))
+          msg.payload = error.response;
         // Accepted but no outcome in time: the immediate response still tells the flow the Room took it.
         else if (error.response !== undefined && error.code === 'TIMEOUT') msg.response = error.response;
         done(error);

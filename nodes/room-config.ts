@@ -38,7 +38,8 @@ export = function (RED: NodeRedApi): void {
     if (configError !== undefined) node.error(t('errors.invalidConfig', { reason: configError }));
 
     const { tuning, problems } = tuningFromSettings(RED.settings);
-    for (const p of problems) node.warn(t('errors.settingInvalid', { name: p.name, rule: p.rule, fallback: p.fallback }));
+    for (const p of problems)
+      node.warn(t('errors.settingInvalid', { name: p.name, rule: p.rule, fallback: p.fallback }));
 
     const connection = new RoomConnection(endpoint, configError, tuning, nodeLogger(node));
     if (endpoint) {

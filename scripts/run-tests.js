@@ -50,7 +50,12 @@ const claimed = ['nodes', 'e2e', 'reliability', 'browser', 'support'];
 
 const suites = [
   { name: 'core', dirs: null, describe: 'protocol core, emulator, install (Node 20)' },
-  { name: 'nodes-nr4', dirs: ['nodes'], env: { TRUECONF_TEST_NODE_RED: 'node-red' }, describe: 'nodes on Node-RED 4.1 / Node 20' },
+  {
+    name: 'nodes-nr4',
+    dirs: ['nodes'],
+    env: { TRUECONF_TEST_NODE_RED: 'node-red' },
+    describe: 'nodes on Node-RED 4.1 / Node 20',
+  },
   {
     name: 'nodes-nr5',
     dirs: ['nodes'],
@@ -136,7 +141,14 @@ function runMocha({ executable, files, env, extraArgs }) {
       fs.rmSync(path.dirname(summaryFile), { recursive: true, force: true });
       const crashed =
         timedOut || spawnError || !counts || (code !== 0 && counts.failures === 0) || (signal && code === null);
-      resolve({ counts: counts || { passes: 0, failures: 0, pending: 0 }, crashed: Boolean(crashed), code, signal, timedOut, spawnError });
+      resolve({
+        counts: counts || { passes: 0, failures: 0, pending: 0 },
+        crashed: Boolean(crashed),
+        code,
+        signal,
+        timedOut,
+        spawnError,
+      });
     };
     child.once('error', (err) => finish(null, null, err));
     child.once('exit', (code, signal) => finish(code, signal));
@@ -172,11 +184,20 @@ async function main() {
     }
   }
   if (words.length && !selected.length) {
-    console.error(`no suite or test folder matches ${words.join(', ')}; suites: ${suites.map((s) => s.name).join(', ')}`);
+    console.error(
+      `no suite or test folder matches ${words.join(', ')}; suites: ${suites.map((s) => s.name).join(', ')}`,
+    );
     process.exit(2);
   }
   if (list) {
-    for (const s of suites) console.log(`${s.name.padEnd(12)} ${suiteDirs(s).map((d) => `dist/test/${d}`).join(' ') || '(none)'}  — ${s.describe}`);
+    for (const s of suites)
+      console.log(
+        `${s.name.padEnd(12)} ${
+          suiteDirs(s)
+            .map((d) => `dist/test/${d}`)
+            .join(' ') || '(none)'
+        }  — ${s.describe}`,
+      );
     return;
   }
   if (!fs.existsSync(distTest)) {
@@ -208,7 +229,9 @@ async function main() {
     if (suite.needsChromium && !fs.existsSync(chromium)) {
       const count = await countTests(executable, files, env);
       if (isCI) {
-        console.log(`\n!!! ${suite.name}: ${chromium} is missing and CI=true: install it with \`apt-get install chromium\``);
+        console.log(
+          `\n!!! ${suite.name}: ${chromium} is missing and CI=true: install it with \`apt-get install chromium\``,
+        );
         brokenRuns++;
         report.push({ name: suite.name, ms: 0, note: `FAILED: no Chromium (${count} tests not run)` });
       } else {
@@ -221,7 +244,9 @@ async function main() {
       continue;
     }
 
-    const version = suite.node22 ? spawnSync(executable, ['--version'], { encoding: 'utf8' }).stdout.trim() : process.version;
+    const version = suite.node22
+      ? spawnSync(executable, ['--version'], { encoding: 'utf8' }).stdout.trim()
+      : process.version;
     console.log(`\n>>> ${suite.name}: ${suite.describe} — ${files.length} files, Node ${version}\n`);
     const started = Date.now();
     const result = await runMocha({ executable, files, env, extraArgs: mochaArgs });
@@ -229,7 +254,9 @@ async function main() {
     totals.passes += result.counts.passes;
     totals.failures += result.counts.failures;
     totals.pending += result.counts.pending;
-    let note = `${result.counts.passes} passed, ${result.counts.failures} failed` + (result.counts.pending ? `, ${result.counts.pending} skipped` : '');
+    let note =
+      `${result.counts.passes} passed, ${result.counts.failures} failed` +
+      (result.counts.pending ? `, ${result.counts.pending} skipped` : '');
     if (result.crashed) {
       brokenRuns++;
       const why = result.timedOut

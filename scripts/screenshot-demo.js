@@ -108,10 +108,14 @@ async function main() {
     await page.screenshot({ path: path.join(outDir, 'demo-editor.png') });
 
     await page.goto(urls.room);
-    await page.waitForFunction(() => document.querySelectorAll('#participants li').length > 0, null, { timeout: 30000 });
+    await page.waitForFunction(() => document.querySelectorAll('#participants li').length > 0, null, {
+      timeout: 30000,
+    });
     await page.waitForTimeout(1000);
     await page.screenshot({ path: path.join(outDir, 'room-status.png'), fullPage: true });
-    console.log(`saved ${path.relative(root, path.join(outDir, 'demo-editor.png'))} and ${path.relative(root, path.join(outDir, 'room-status.png'))}`);
+    console.log(
+      `saved ${path.relative(root, path.join(outDir, 'demo-editor.png'))} and ${path.relative(root, path.join(outDir, 'room-status.png'))}`,
+    );
   } finally {
     if (browser) await browser.close();
     await demo.stop();

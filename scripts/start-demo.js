@@ -107,7 +107,8 @@ async function main() {
   try {
     demo = await startDemo(options);
   } catch (err) {
-    if (err instanceof PortBusyError) console.error(`demo: ${err.message}; choose another with the variable named above`);
+    if (err instanceof PortBusyError)
+      console.error(`demo: ${err.message}; choose another with the variable named above`);
     else console.error(`demo: could not start: ${err && err.stack ? err.stack : err}`);
     process.exit(1);
   }
@@ -121,7 +122,9 @@ async function main() {
     `  Node-RED user dir  ${options.userDir}`,
     '  Try:  mosquitto_sub -h 127.0.0.1 -p ' + demo.mqttPort + ' -t "trueconf/#" -v',
     '        mosquitto_pub -h 127.0.0.1 -p ' + demo.mqttPort + ` -t trueconf/room1/cmd/call -m '{"peerId":"echo"}'`,
-    ...(process.stdin.isTTY ? ['  Type "away" + Enter: the Room is unreachable for 10 s (watch the Connection watchdog tab).'] : []),
+    ...(process.stdin.isTTY
+      ? ['  Type "away" + Enter: the Room is unreachable for 10 s (watch the Connection watchdog tab).']
+      : []),
     '  Ctrl-C stops everything.',
     '',
   ];

@@ -141,7 +141,9 @@ export class EmbeddedRed extends EventEmitter {
       const timer = setTimeout(() => {
         this.off('status', onStatus);
         const sample = [...pending].slice(0, 3).map((id) => `${id}=${JSON.stringify(this.statuses.get(id)?.status)}`);
-        reject(new Error(`${pending.size}/${ids.length} nodes not ${what} after ${timeoutMs} ms (${sample.join(', ')})`));
+        reject(
+          new Error(`${pending.size}/${ids.length} nodes not ${what} after ${timeoutMs} ms (${sample.join(', ')})`),
+        );
       }, timeoutMs);
       const onStatus = (id: string, status: NodeStatus, at: number) => {
         if (!pending.has(id)) {

@@ -29,7 +29,12 @@ export class EmulatorFarm {
   }
 
   /** The emulator sends `count` notifications of `event` as fast as it can. */
-  fire(index: number, event: string, fields: Record<string, unknown>, count: number): Promise<{ startedAt: number; doneAt: number }> {
+  fire(
+    index: number,
+    event: string,
+    fields: Record<string, unknown>,
+    count: number,
+  ): Promise<{ startedAt: number; doneAt: number }> {
     return this.ipc.call('emit', { index, event, fields, count });
   }
 

@@ -26,11 +26,33 @@ export function roomConfig(id: string, ports: EmulatorPorts, extra: Record<strin
 }
 
 export function roomCommand(id: string, z: string, room: string, method: string, wires: string[]): FlowNode {
-  return { id, type: 'room-command', z, name: '', room, method, params: {}, timeout: '', waitForOutcome: false, strict: true, wires: [wires] };
+  return {
+    id,
+    type: 'room-command',
+    z,
+    name: '',
+    room,
+    method,
+    params: {},
+    timeout: '',
+    waitForOutcome: false,
+    strict: true,
+    wires: [wires],
+  };
 }
 
 export function roomEvent(id: string, z: string, room: string, events: string[], wires: string[]): FlowNode {
-  return { id, type: 'room-event', z, name: '', room, events, topicPrefix: '', connectionEvents: false, wires: [wires] };
+  return {
+    id,
+    type: 'room-event',
+    z,
+    name: '',
+    room,
+    events,
+    topicPrefix: '',
+    connectionEvents: false,
+    wires: [wires],
+  };
 }
 
 /** A junction: the lightest core node; used as entry (receive()) and exit (input hook) of measured paths. */
@@ -39,7 +61,20 @@ export function junction(id: string, z: string, wires: string[]): FlowNode {
 }
 
 export function fn(id: string, z: string, name: string, func: string, wires: string[][]): FlowNode {
-  return { id, type: 'function', z, name, func, outputs: wires.length, timeout: 0, noerr: 0, initialize: '', finalize: '', libs: [], wires };
+  return {
+    id,
+    type: 'function',
+    z,
+    name,
+    func,
+    outputs: wires.length,
+    timeout: 0,
+    noerr: 0,
+    initialize: '',
+    finalize: '',
+    libs: [],
+    wires,
+  };
 }
 
 /**
@@ -50,11 +85,25 @@ export function fn(id: string, z: string, name: string, func: string, wires: str
  *   websocket in -> json -> [match response] -> exit   (2nd output: auth replies)
  *   status(websocket in) -> [handshake on connect] -> websocket out
  */
-export function diyFlow(z: string, ids: { entry: string; exit: string; authed: string }, wsPort: number, method: string): FlowNode[] {
+export function diyFlow(
+  z: string,
+  ids: { entry: string; exit: string; authed: string },
+  wsPort: number,
+  method: string,
+): FlowNode[] {
   const p = `${z}-`;
   const client = `${p}wsclient`;
   return [
-    { id: client, type: 'websocket-client', path: `ws://127.0.0.1:${wsPort}/`, tls: '', wholemsg: 'false', hb: '0', subprotocol: '', headers: [] },
+    {
+      id: client,
+      type: 'websocket-client',
+      path: `ws://127.0.0.1:${wsPort}/`,
+      tls: '',
+      wholemsg: 'false',
+      hb: '0',
+      subprotocol: '',
+      headers: [],
+    },
     junction(ids.entry, z, [`${p}build`]),
     fn(
       `${p}build`,
@@ -73,7 +122,16 @@ export function diyFlow(z: string, ids: { entry: string; exit: string; authed: s
     ),
     { id: `${p}wsout`, type: 'websocket out', z, name: '', server: '', client, wires: [] },
     { id: `${p}wsin`, type: 'websocket in', z, name: '', server: '', client, wires: [[`${p}json`]] },
-    { id: `${p}json`, type: 'json', z, name: '', property: 'payload', action: 'obj', pretty: false, wires: [[`${p}match`]] },
+    {
+      id: `${p}json`,
+      type: 'json',
+      z,
+      name: '',
+      property: 'payload',
+      action: 'obj',
+      pretty: false,
+      wires: [[`${p}match`]],
+    },
     fn(
       `${p}match`,
       z,

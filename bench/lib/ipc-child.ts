@@ -9,7 +9,10 @@ type Reply = { id?: number; ok?: boolean; result?: unknown; error?: string; even
  */
 export class IpcChild extends EventEmitter {
   private seq = 0;
-  private readonly pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void; timer: NodeJS.Timeout }>();
+  private readonly pending = new Map<
+    number,
+    { resolve: (v: unknown) => void; reject: (e: Error) => void; timer: NodeJS.Timeout }
+  >();
   private exited = false;
 
   private constructor(
@@ -100,7 +103,12 @@ export function serveIpc(handler: (cmd: string, req: Record<string, unknown>) =>
   process.on('message', (req: { id: number; cmd: string } & Record<string, unknown>) => {
     handler(req.cmd, req).then(
       (result) => process.send?.({ id: req.id, ok: true, result }),
-      (err: unknown) => process.send?.({ id: req.id, ok: false, error: err instanceof Error ? err.stack ?? err.message : String(err) }),
+      (err: unknown) =>
+        process.send?.({
+          id: req.id,
+          ok: false,
+          error: err instanceof Error ? (err.stack ?? err.message) : String(err),
+        }),
     );
   });
 }

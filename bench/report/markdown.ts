@@ -35,14 +35,17 @@ export function resultsMarkdown(r: BenchResults, checks: TargetCheck[], notes: M
     const op = c.kind === 'max' ? (c.strict ? '<' : '≤') : '≥';
     const unit = c.unit === '×' ? '×' : c.unit ? ` ${c.unit}` : '';
     const value = measuredText(c);
-    L.push(`| ${c.label} | ${op} ${c.target}${unit} | ${value}${unit} (${c.detail}) | ${c.pass ? '**PASS**' : '**FAIL**'} |`);
+    L.push(
+      `| ${c.label} | ${op} ${c.target}${unit} | ${value}${unit} (${c.detail}) | ${c.pass ? '**PASS**' : '**FAIL**'} |`,
+    );
   }
   const missed = checks.filter((c) => !c.pass);
   if (missed.length) {
     L.push('', '### Missed targets', '');
     for (const c of missed) L.push(`- **${c.label}**: ${notes[c.id] ? notes[c.id](r, c) : 'no analysis recorded.'}`);
   }
-  for (const [section, error] of Object.entries(r.errors)) L.push('', `> Section **${section}** did not complete: \`${error.split('\n')[0]}\``);
+  for (const [section, error] of Object.entries(r.errors))
+    L.push('', `> Section **${section}** did not complete: \`${error.split('\n')[0]}\``);
 
   if (r.latency) {
     const l = r.latency;
@@ -51,13 +54,13 @@ export function resultsMarkdown(r: BenchResults, checks: TargetCheck[], notes: M
       `\`${l.method}\` through three paths, each to its own emulated Room (identical Rooms in one emulator process: a Room gives a control`,
       `mode to one connection at a time, so paths sharing one would displace each other). Every response is checked to be a success. Sequential: ${l.rounds} rounds × ${fmt(l.sequentialPerRound)} requests, one at a time`,
       `(after warm-up). Pipelined: ${l.rounds} rounds × ${fmt(l.pipelinedPerRound)} requests with up to ${l.window} in flight; the median round is shown.`,
-      'The order of the paths rotates every round. p50 and p99 pool every round\'s samples; throughput and CPU are medians of the rounds;',
-      'the ratios are medians of per-round ratios (paths measured back to back share the machine\'s momentary load, so a busy moment',
+      "The order of the paths rotates every round. p50 and p99 pool every round's samples; throughput and CPU are medians of the rounds;",
+      "the ratios are medians of per-round ratios (paths measured back to back share the machine's momentary load, so a busy moment",
       'does not count against one path only).',
       '',
       '- **raw ws**: a hand-written `ws` client (setUsedApiVersion + auth, then requests matched by requestId in a Map).',
       '- **room-command**: a real Node-RED 4 runtime: junction → room-command → junction, the message entering with `node.receive()` and timed when it leaves.',
-      "- **do-it-yourself**: the same entry and exit around core nodes: function (number the request, remember the msg in flow context) → websocket out; websocket in → json → function (match by requestId); a Status node sends the handshake on connect.",
+      '- **do-it-yourself**: the same entry and exit around core nodes: function (number the request, remember the msg in flow context) → websocket out; websocket in → json → function (match by requestId); a Status node sends the handshake on connect.',
       '',
       ...tableHead('Path', 'p50', 'p99', 'Throughput', 'CPU per request', 'p50 ÷ raw', 'Throughput ÷ raw'),
     );
@@ -77,7 +80,7 @@ export function resultsMarkdown(r: BenchResults, checks: TargetCheck[], notes: M
       '',
       `Throughput per round (req/s): raw ${l.raw.throughputRounds.map((v) => fmt(v)).join(', ')}; room-command ${l.node.throughputRounds.map((v) => fmt(v)).join(', ')}; ` +
         `do-it-yourself ${l.diy.throughputRounds.map((v) => fmt(v)).join(', ')}.`,
-      'CPU per request: this process\'s user + system time during the pipelined runs divided by the requests (the emulator\'s CPU is not in it).',
+      "CPU per request: this process's user + system time during the pipelined runs divided by the requests (the emulator's CPU is not in it).",
       `The emulator process used ${(l.emulatorCpuDuringRaw * 100).toFixed(0)}% of one core during the raw pipelined runs` +
         (l.emulatorCpuDuringRaw > 0.85 ? ', so the raw figure is bounded by the emulator, not by the client.' : '.'),
     );
@@ -89,7 +92,7 @@ export function resultsMarkdown(r: BenchResults, checks: TargetCheck[], notes: M
       ...heading('2. Notification fan-out'),
       `The emulator sends ${fmt(f.notifications)} \`${f.event}\` notifications as fast as it can. Node-RED has N room-event nodes whose filters`,
       `(distinct pairs of other catalogue events) never match, plus ${f.catchAll} catch-all room-event nodes that take every notification. The baseline is a`,
-      '`ws` client on its own emulator that only `JSON.parse`s each frame. CPU is this process\'s user + system time per notification',
+      "`ws` client on its own emulator that only `JSON.parse`s each frame. CPU is this process's user + system time per notification",
       `(process.cpuUsage); medians of ${f.rounds} rounds, order rotated; ratios are medians of per-round ratios.`,
       '',
       ...tableHead('Receiver', 'Notifications/s', 'CPU per notification', 'CPU ÷ parse-only', 'CPU ÷ smallest flow'),
@@ -140,7 +143,7 @@ export function resultsMarkdown(r: BenchResults, checks: TargetCheck[], notes: M
     const d = r.redeploy;
     L.push(
       ...heading('4. Redeploy'),
-      'Full deploys (every node stopped and recreated, as the editor\'s default Deploy does) of a room-config, a room-command and two room-event',
+      "Full deploys (every node stopped and recreated, as the editor's default Deploy does) of a room-config, a room-command and two room-event",
       'nodes. Time from the deploy call to every node showing "connected"; new connections counted on the emulator until',
       `${d.quietWindowMs} ms after that. ${d.repeats} deploys each.`,
       '',
@@ -159,10 +162,21 @@ export function resultsMarkdown(r: BenchResults, checks: TargetCheck[], notes: M
       'drop and are refused for the given time. Medians; each run listed. "Back" and "first connection" are taken in the emulator process and',
       '"ready" in the Node-RED process (wall clocks of one machine, good to about 1 ms).',
       '',
-      ...tableHead('Settings', 'Event', 'Back → ready (median)', 'Worst run', 'Backoff wait (median)', 'Handshake (median)', 'Runs (ms)'),
+      ...tableHead(
+        'Settings',
+        'Event',
+        'Back → ready (median)',
+        'Worst run',
+        'Backoff wait (median)',
+        'Handshake (median)',
+        'Runs (ms)',
+      ),
     );
     for (const s of r.reconnect) {
-      const keys = Object.entries(s.settings).map(([k, v]) => `\`${k}: ${v}\``).join(', ') || 'defaults';
+      const keys =
+        Object.entries(s.settings)
+          .map(([k, v]) => `\`${k}: ${v}\``)
+          .join(', ') || 'defaults';
       const worst = Math.max(...s.runs.map((x) => x.readyMs));
       L.push(
         `| ${s.profile} (${keys}) | ${s.downMs ? `${fmt(s.downMs)} ms outage` : 'Room restart'} | ${s.readyMs.toFixed(0)} ms | ${worst.toFixed(0)} ms | ` +
@@ -170,7 +184,12 @@ export function resultsMarkdown(r: BenchResults, checks: TargetCheck[], notes: M
       );
     }
     const all = r.reconnect.flatMap((s) => s.runs);
-    const waitShare = all.reduce((a, x) => a + x.waitMs, 0) / Math.max(1e-9, all.reduce((a, x) => a + x.readyMs, 0));
+    const waitShare =
+      all.reduce((a, x) => a + x.waitMs, 0) /
+      Math.max(
+        1e-9,
+        all.reduce((a, x) => a + x.readyMs, 0),
+      );
     const medians = r.reconnect.map((x) => x.handshakeMs);
     L.push(
       '',

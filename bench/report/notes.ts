@@ -18,7 +18,7 @@ export const missNotes: MissNotes = {
       `the protocol core alone (RoomClient) is ${us(core)} slower than the hand-written client, Node-RED's two message hops cost ${us(hops)}, ` +
       `and room-command's own work (input parsing, its promise chain, send/done) about ${us(node)}. CPU per request tells the same story ` +
       `(raw ${l.raw.cpuUs.toFixed(0)} µs, RoomClient ${l.client.cpuUs.toFixed(0)} µs, room-command ${l.node.cpuUs.toFixed(0)} µs). ` +
-      'Where the core\'s share goes, from an experiment on patched copies of the compiled core (same harness, 8 rounds × 2,000 requests): ' +
+      "Where the core's share goes, from an experiment on patched copies of the compiled core (same harness, 8 rounds × 2,000 requests): " +
       'dropping the per-request deadline timer saved about 3.5 µs, skipping schema validation about 1 µs, decoding the received Buffer without ' +
       'the copy frames.ts makes (Buffer.from(buffer)) about 1 µs; the remaining ~10 µs are the promise/bookkeeping layers of RoomClient.request ' +
       'and onFrame. So no single fix closes it: it needs a leaner per-request path in src/protocol/client.ts (one shared deadline sweep instead of ' +
@@ -45,7 +45,9 @@ export const missNotes: MissNotes = {
   },
   fanout: (r) => {
     const f = r.fanout!;
-    const rounds = f.sizes.map((s) => `${s.nodes}: ${s.figures.cpuRounds.map((x) => x.toFixed(1)).join('/')}`).join('; ');
+    const rounds = f.sizes
+      .map((s) => `${s.nodes}: ${s.figures.cpuRounds.map((x) => x.toFixed(1)).join('/')}`)
+      .join('; ');
     return (
       'Notifications are routed by event name (EventRouter keeps a map from event to listeners), so a non-matching node is never visited; ' +
       `a difference here comes from elsewhere — per-round µs: ${rounds}. If the rounds overlap, the miss is noise of a loaded machine ` +

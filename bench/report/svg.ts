@@ -31,8 +31,12 @@ export function chartSvg(checks: TargetCheck[], subtitle: string): string {
   // Grid and axis labels.
   for (let v = 0; v <= yMax + 1e-9; v += 0.5) {
     const yy = y(v).toFixed(1);
-    parts.push(`<line x1="${left}" y1="${yy}" x2="${width - right}" y2="${yy}" stroke="${v === 0 ? '#333' : '#e3e3e3'}"/>`);
-    parts.push(`<text x="${left - 6}" y="${(y(v) + 4).toFixed(1)}" text-anchor="end" fill="#555">${v.toFixed(1)}×</text>`);
+    parts.push(
+      `<line x1="${left}" y1="${yy}" x2="${width - right}" y2="${yy}" stroke="${v === 0 ? '#333' : '#e3e3e3'}"/>`,
+    );
+    parts.push(
+      `<text x="${left - 6}" y="${(y(v) + 4).toFixed(1)}" text-anchor="end" fill="#555">${v.toFixed(1)}×</text>`,
+    );
   }
   checks.forEach((c, i) => {
     const gx = left + i * groupW;
@@ -41,11 +45,19 @@ export function chartSvg(checks: TargetCheck[], subtitle: string): string {
     const tx = gx + groupW / 2 + 3;
     const colour = c.pass ? '#2e9d48' : '#d0392b';
     const mv = Number.isFinite(c.chartValue) ? c.chartValue : 0;
-    parts.push(`<rect x="${mx}" y="${y(mv).toFixed(1)}" width="${barW}" height="${(y(0) - y(mv)).toFixed(1)}" fill="${colour}"><title>${esc(c.label)}: ${esc(c.detail)}</title></rect>`);
-    parts.push(`<rect x="${tx}" y="${y(c.chartTarget).toFixed(1)}" width="${barW}" height="${(y(0) - y(c.chartTarget)).toFixed(1)}" fill="#b8b8b8"/>`);
+    parts.push(
+      `<rect x="${mx}" y="${y(mv).toFixed(1)}" width="${barW}" height="${(y(0) - y(mv)).toFixed(1)}" fill="${colour}"><title>${esc(c.label)}: ${esc(c.detail)}</title></rect>`,
+    );
+    parts.push(
+      `<rect x="${tx}" y="${y(c.chartTarget).toFixed(1)}" width="${barW}" height="${(y(0) - y(c.chartTarget)).toFixed(1)}" fill="#b8b8b8"/>`,
+    );
     const clipped = mv > yMax ? '↑' : '';
-    parts.push(`<text x="${mx + barW / 2}" y="${(y(mv) - 4).toFixed(1)}" text-anchor="middle" font-weight="bold" fill="${colour}">${c.unit === '×' ? measuredText(c) : c.chartTarget !== 0 ? mv.toFixed(2) : String(c.measured)}${clipped}</text>`);
-    parts.push(`<text x="${tx + barW / 2}" y="${(y(c.chartTarget) - 4).toFixed(1)}" text-anchor="middle" fill="#555">${c.chartTarget}</text>`);
+    parts.push(
+      `<text x="${mx + barW / 2}" y="${(y(mv) - 4).toFixed(1)}" text-anchor="middle" font-weight="bold" fill="${colour}">${c.unit === '×' ? measuredText(c) : c.chartTarget !== 0 ? mv.toFixed(2) : String(c.measured)}${clipped}</text>`,
+    );
+    parts.push(
+      `<text x="${tx + barW / 2}" y="${(y(c.chartTarget) - 4).toFixed(1)}" text-anchor="middle" fill="#555">${c.chartTarget}</text>`,
+    );
     const op = c.kind === 'max' ? (c.strict ? '<' : '≤') : '≥';
     const words = c.short.split(' ');
     const lines: string[] = [];

@@ -48,7 +48,9 @@ export interface TargetCheck {
 }
 
 function check(c: Omit<TargetCheck, 'pass'>): TargetCheck {
-  const pass = Number.isFinite(c.measured) && (c.kind === 'max' ? (c.strict ? c.measured < c.target : c.measured <= c.target) : c.measured >= c.target);
+  const pass =
+    Number.isFinite(c.measured) &&
+    (c.kind === 'max' ? (c.strict ? c.measured < c.target : c.measured <= c.target) : c.measured >= c.target);
   return { ...c, pass };
 }
 
@@ -58,55 +60,120 @@ export function evaluateTargets(r: BenchResults): TargetCheck[] {
   if (r.latency) {
     const { raw, node, diy } = r.latency;
     const p50 = pairedRatio(node.p50Rounds, raw.p50Rounds);
-    out.push(check({
-      id: 'p50-vs-raw', label: 'p50 latency, room-command ÷ raw ws', short: 'p50 ÷ raw ws',
-      measured: p50, target: 1.5, kind: 'max', unit: '×', chartValue: p50, chartTarget: 1.5,
-      detail: `${node.p50.toFixed(3)} ms vs ${raw.p50.toFixed(3)} ms`,
-    }));
+    out.push(
+      check({
+        id: 'p50-vs-raw',
+        label: 'p50 latency, room-command ÷ raw ws',
+        short: 'p50 ÷ raw ws',
+        measured: p50,
+        target: 1.5,
+        kind: 'max',
+        unit: '×',
+        chartValue: p50,
+        chartTarget: 1.5,
+        detail: `${node.p50.toFixed(3)} ms vs ${raw.p50.toFixed(3)} ms`,
+      }),
+    );
     const thr = pairedRatio(node.throughputRounds, raw.throughputRounds);
-    out.push(check({
-      id: 'throughput-vs-raw', label: 'pipelined throughput, room-command ÷ raw ws', short: 'throughput ÷ raw ws',
-      measured: thr, target: 0.5, kind: 'min', unit: '×', chartValue: thr, chartTarget: 0.5,
-      detail: `${node.throughput.toFixed(0)}/s vs ${raw.throughput.toFixed(0)}/s`,
-    }));
+    out.push(
+      check({
+        id: 'throughput-vs-raw',
+        label: 'pipelined throughput, room-command ÷ raw ws',
+        short: 'throughput ÷ raw ws',
+        measured: thr,
+        target: 0.5,
+        kind: 'min',
+        unit: '×',
+        chartValue: thr,
+        chartTarget: 0.5,
+        detail: `${node.throughput.toFixed(0)}/s vs ${raw.throughput.toFixed(0)}/s`,
+      }),
+    );
     const thrDiy = pairedRatio(node.throughputRounds, diy.throughputRounds);
-    out.push(check({
-      id: 'throughput-vs-diy', label: 'pipelined throughput, room-command ÷ do-it-yourself flow', short: 'throughput ÷ DIY',
-      measured: thrDiy, target: 1, kind: 'min', unit: '×', chartValue: thrDiy, chartTarget: 1,
-      detail: `${node.throughput.toFixed(0)}/s vs ${diy.throughput.toFixed(0)}/s`,
-    }));
+    out.push(
+      check({
+        id: 'throughput-vs-diy',
+        label: 'pipelined throughput, room-command ÷ do-it-yourself flow',
+        short: 'throughput ÷ DIY',
+        measured: thrDiy,
+        target: 1,
+        kind: 'min',
+        unit: '×',
+        chartValue: thrDiy,
+        chartTarget: 1,
+        detail: `${node.throughput.toFixed(0)}/s vs ${diy.throughput.toFixed(0)}/s`,
+      }),
+    );
     const p50Diy = pairedRatio(node.p50Rounds, diy.p50Rounds);
-    out.push(check({
-      id: 'p50-vs-diy', label: 'p50 latency, room-command ÷ do-it-yourself flow', short: 'p50 ÷ DIY',
-      measured: p50Diy, target: 1, kind: 'max', unit: '×', chartValue: p50Diy, chartTarget: 1,
-      detail: `${node.p50.toFixed(3)} ms vs ${diy.p50.toFixed(3)} ms`,
-    }));
+    out.push(
+      check({
+        id: 'p50-vs-diy',
+        label: 'p50 latency, room-command ÷ do-it-yourself flow',
+        short: 'p50 ÷ DIY',
+        measured: p50Diy,
+        target: 1,
+        kind: 'max',
+        unit: '×',
+        chartValue: p50Diy,
+        chartTarget: 1,
+        detail: `${node.p50.toFixed(3)} ms vs ${diy.p50.toFixed(3)} ms`,
+      }),
+    );
   }
   if (r.fanout && r.fanout.sizes.length >= 2) {
     const small = r.fanout.sizes[0];
     const big = r.fanout.sizes[r.fanout.sizes.length - 1];
     const ratio = pairedRatio(big.figures.cpuRounds, small.figures.cpuRounds);
-    out.push(check({
-      id: 'fanout', label: `CPU per notification, ${big.nodes} ÷ ${small.nodes} non-matching nodes`, short: `CPU ${big.nodes} ÷ ${small.nodes} nodes`,
-      measured: ratio, target: 1.1, kind: 'max', strict: true, unit: '×', chartValue: ratio, chartTarget: 1.1,
-      detail: `${big.figures.cpuUs.toFixed(1)} µs vs ${small.figures.cpuUs.toFixed(1)} µs`,
-    }));
+    out.push(
+      check({
+        id: 'fanout',
+        label: `CPU per notification, ${big.nodes} ÷ ${small.nodes} non-matching nodes`,
+        short: `CPU ${big.nodes} ÷ ${small.nodes} nodes`,
+        measured: ratio,
+        target: 1.1,
+        kind: 'max',
+        strict: true,
+        unit: '×',
+        chartValue: ratio,
+        chartTarget: 1.1,
+        detail: `${big.figures.cpuUs.toFixed(1)} µs vs ${small.figures.cpuUs.toFixed(1)} µs`,
+      }),
+    );
   }
   if (r.memory) {
     const kb = r.memory.rssPerEndpoint / 1024;
-    out.push(check({
-      id: 'memory', label: 'RSS per idle endpoint (room-config + room-event)', short: 'RSS/endpoint ÷ 200 KB',
-      measured: kb, target: 200, kind: 'max', strict: true, unit: 'KB', chartValue: kb / 200, chartTarget: 1,
-      detail: `${kb.toFixed(0)} KB RSS, ${(r.memory.heapPerEndpoint / 1024).toFixed(0)} KB heap`,
-    }));
+    out.push(
+      check({
+        id: 'memory',
+        label: 'RSS per idle endpoint (room-config + room-event)',
+        short: 'RSS/endpoint ÷ 200 KB',
+        measured: kb,
+        target: 200,
+        kind: 'max',
+        strict: true,
+        unit: 'KB',
+        chartValue: kb / 200,
+        chartTarget: 1,
+        detail: `${kb.toFixed(0)} KB RSS, ${(r.memory.heapPerEndpoint / 1024).toFixed(0)} KB heap`,
+      }),
+    );
   }
   if (r.redeploy) {
     const worst = Math.max(...r.redeploy.unchanged.newConnections);
-    out.push(check({
-      id: 'redeploy', label: 'new connections on a full deploy with an unchanged endpoint (worst run)', short: 'reconnects, unchanged',
-      measured: worst, target: 0, kind: 'max', unit: '', chartValue: worst, chartTarget: 0,
-      detail: `${r.redeploy.unchanged.newConnections.join(', ')} over ${r.redeploy.repeats} deploys`,
-    }));
+    out.push(
+      check({
+        id: 'redeploy',
+        label: 'new connections on a full deploy with an unchanged endpoint (worst run)',
+        short: 'reconnects, unchanged',
+        measured: worst,
+        target: 0,
+        kind: 'max',
+        unit: '',
+        chartValue: worst,
+        chartTarget: 0,
+        detail: `${r.redeploy.unchanged.newConnections.join(', ')} over ${r.redeploy.repeats} deploys`,
+      }),
+    );
   }
   return out;
 }

@@ -65,7 +65,10 @@ class Arrival {
     this.n = 0;
     this.target = target;
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`${what}: ${this.n}/${target} after ${timeoutMs} ms`)), timeoutMs);
+      const timer = setTimeout(
+        () => reject(new Error(`${what}: ${this.n}/${target} after ${timeoutMs} ms`)),
+        timeoutMs,
+      );
       this.resolve = () => {
         clearTimeout(timer);
         resolve();
@@ -119,7 +122,13 @@ export async function runFanout(red: EmbeddedRed, farm: EmulatorFarm, opts: Fano
 
   const variants = [
     { key: 0, index: baselineRoom.index, arrival: baselineArrival, per: 1, what: 'JSON.parse baseline' },
-    ...opts.sizes.map((size, k) => ({ key: size, index: rooms[k + 1].index, arrival: arrivals.get(size)!, per: opts.catchAll, what: `${size} nodes` })),
+    ...opts.sizes.map((size, k) => ({
+      key: size,
+      index: rooms[k + 1].index,
+      arrival: arrivals.get(size)!,
+      per: opts.catchAll,
+      what: `${size} nodes`,
+    })),
   ];
   // Warm-up: one short burst through every path (JIT, buffers), not recorded.
   for (const v of variants) {
@@ -127,7 +136,9 @@ export async function runFanout(red: EmbeddedRed, farm: EmulatorFarm, opts: Fano
     await farm.fire(v.index, EVENT, FIELDS, Math.min(2000, n));
     await done;
   }
-  const samples = new Map<number, { rate: number[]; cpu: number[] }>(variants.map((v) => [v.key, { rate: [], cpu: [] }]));
+  const samples = new Map<number, { rate: number[]; cpu: number[] }>(
+    variants.map((v) => [v.key, { rate: [], cpu: [] }]),
+  );
   for (let round = 0; round < opts.rounds; round++) {
     const order = variants.map((_, i) => variants[(i + round) % variants.length]);
     for (const v of order) {
@@ -137,7 +148,9 @@ export async function runFanout(red: EmbeddedRed, farm: EmulatorFarm, opts: Fano
     }
     opts.log(
       `  round ${round + 1}/${opts.rounds}: µs CPU/notification ` +
-        variants.map((v) => `${v.key === 0 ? 'parse-only' : v.key}: ${samples.get(v.key)!.cpu.at(-1)!.toFixed(1)}`).join(', '),
+        variants
+          .map((v) => `${v.key === 0 ? 'parse-only' : v.key}: ${samples.get(v.key)!.cpu.at(-1)!.toFixed(1)}`)
+          .join(', '),
     );
   }
   await client.close();

@@ -19,7 +19,6 @@ export interface PathFigures {
   p50Rounds: number[];
 }
 
-
 export interface LatencyResult {
   method: string;
   sequentialPerRound: number;
@@ -136,8 +135,16 @@ export async function runLatency(red: EmbeddedRed, farm: EmulatorFarm, opts: Lat
   await red.waitAllGreen([ids.cmd], 20_000);
   await waitDiyAuthed(red, 20_000);
   const raw = await RawRoomClient.connect(rawRoom.wsPort);
-  const client = new RoomClient({ host: '127.0.0.1', port: clientRoom.webPort, wsPort: clientRoom.wsPort, apiVersion: '2', authType: 'unsecured' });
-  const clientReady = new Promise<void>((resolve) => client.on('state', (c: { state: string }) => c.state === 'ready' && resolve()));
+  const client = new RoomClient({
+    host: '127.0.0.1',
+    port: clientRoom.webPort,
+    wsPort: clientRoom.wsPort,
+    apiVersion: '2',
+    authType: 'unsecured',
+  });
+  const clientReady = new Promise<void>((resolve) =>
+    client.on('state', (c: { state: string }) => c.state === 'ready' && resolve()),
+  );
   client.start();
   await clientReady;
 

@@ -58,7 +58,9 @@ export async function runMemory(farm: EmulatorFarm, opts: MemoryOptions): Promis
         const mem = await worker.memory();
         raw.get(size)!.rss.push(mem.rss);
         raw.get(size)!.heap.push(mem.heapUsed);
-        opts.log(`  ${size} endpoint(s): RSS ${(mem.rss / 1048576).toFixed(1)} MB, heap ${(mem.heapUsed / 1048576).toFixed(1)} MB`);
+        opts.log(
+          `  ${size} endpoint(s): RSS ${(mem.rss / 1048576).toFixed(1)} MB, heap ${(mem.heapUsed / 1048576).toFixed(1)} MB`,
+        );
       } finally {
         await worker.end();
       }
@@ -68,7 +70,8 @@ export async function runMemory(farm: EmulatorFarm, opts: MemoryOptions): Promis
     const r = raw.get(endpoints)!;
     return { endpoints, rss: median(r.rss), heapUsed: median(r.heap), rssRounds: r.rss, heapRounds: r.heap };
   });
-  const per = (a: MemorySample, b: MemorySample, key: 'rss' | 'heapUsed') => (b[key] - a[key]) / (b.endpoints - a.endpoints);
+  const per = (a: MemorySample, b: MemorySample, key: 'rss' | 'heapUsed') =>
+    (b[key] - a[key]) / (b.endpoints - a.endpoints);
   const first = samples[0];
   const mid = samples[Math.floor(samples.length / 2)];
   const last = samples[samples.length - 1];

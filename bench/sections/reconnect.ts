@@ -63,7 +63,11 @@ export async function runReconnect(
       await noticed;
       const readyAt = await red.waitAllGreen(USERS, 60_000, backAt);
       const firstConnection = farm.connectionsSince(room.index, backAt)[0] ?? readyAt;
-      runs.push({ readyMs: readyAt - backAt, waitMs: firstConnection - backAt, handshakeMs: readyAt - firstConnection });
+      runs.push({
+        readyMs: readyAt - backAt,
+        waitMs: firstConnection - backAt,
+        handshakeMs: readyAt - firstConnection,
+      });
     }
     const scenario: ReconnectScenario = {
       profile,

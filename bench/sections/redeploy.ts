@@ -84,5 +84,10 @@ export async function runRedeploy(red: RedHandle, farm: EmulatorFarm, opts: Rede
     readyRuns: runs.map((r) => r.ms),
     newConnections: runs.map((r) => r.connections),
   });
-  return { repeats: opts.repeats, quietWindowMs: opts.quietWindowMs, unchanged: summarise(unchanged), changed: summarise(changed) };
+  return {
+    repeats: opts.repeats,
+    quietWindowMs: opts.quietWindowMs,
+    unchanged: summarise(unchanged),
+    changed: summarise(changed),
+  };
 }

@@ -59,13 +59,21 @@ export function liveItems(list: unknown): { id: string; name?: string }[] {
 export function registerAdminRoutes(RED: NodeRedApi, ctx: AdminRouteContext): void {
   const t = ctx.translate;
 
-  RED.httpAdmin.get('/trueconf-room/catalogue', RED.auth.needsPermission('room-config.read'), (_req: HttpRequest, res: HttpResponse) => {
-    res.json(editorCatalogue());
-  });
+  RED.httpAdmin.get(
+    '/trueconf-room/catalogue',
+    RED.auth.needsPermission('room-config.read'),
+    (_req: HttpRequest, res: HttpResponse) => {
+      res.json(editorCatalogue());
+    },
+  );
 
-  RED.httpAdmin.post('/trueconf-room/test-connection', RED.auth.needsPermission('room-config.write'), (req: HttpRequest, res: HttpResponse) => {
-    void handleTestConnection(req, res);
-  });
+  RED.httpAdmin.post(
+    '/trueconf-room/test-connection',
+    RED.auth.needsPermission('room-config.write'),
+    (req: HttpRequest, res: HttpResponse) => {
+      void handleTestConnection(req, res);
+    },
+  );
 
   async function handleTestConnection(req: HttpRequest, res: HttpResponse): Promise<void> {
     let secret: string | undefined;
@@ -102,7 +110,13 @@ export function registerAdminRoutes(RED: NodeRedApi, ctx: AdminRouteContext): vo
       const live = id ? ctx.deployed.get(id) : undefined;
       const liveClient = live?.client;
       const wanted = endpointKey(parsed.endpoint);
-      if (live?.endpoint && liveClient && liveClient.state === 'ready' && wanted !== '' && endpointKey(live.endpoint) === wanted) {
+      if (
+        live?.endpoint &&
+        liveClient &&
+        liveClient.state === 'ready' &&
+        wanted !== '' &&
+        endpointKey(live.endpoint) === wanted
+      ) {
         const reply: Record<string, unknown> = { ok: true, message: t('test.liveOk') };
         if (liveClient.appState !== undefined) reply.appState = liveClient.appState;
         if (liveClient.role !== undefined) reply.role = liveClient.role;
@@ -116,15 +130,26 @@ export function registerAdminRoutes(RED: NodeRedApi, ctx: AdminRouteContext): vo
       // the Room answers, and leave the credentials untested.
       const room = roomKey(parsed.endpoint);
       const holder = [...ctx.deployed.values()].find(
-        (c) => c.endpoint && c.client?.state === 'ready' && roomKey(c.endpoint) === room && modesMayCollide(parsed.endpoint.role, c.client.role),
+        (c) =>
+          c.endpoint &&
+          c.client?.state === 'ready' &&
+          roomKey(c.endpoint) === room &&
+          modesMayCollide(parsed.endpoint.role, c.client.role),
       );
       if (holder) {
         const reach = await testReachability(parsed.endpoint, { timeoutMs });
-        res.json(reach.ok ? { ok: true, untested: true, message: t('test.reachableOnly') } : { ok: false, message: scrub(reach.message, secret) });
+        res.json(
+          reach.ok
+            ? { ok: true, untested: true, message: t('test.reachableOnly') }
+            : { ok: false, message: scrub(reach.message, secret) },
+        );
         return;
       }
       const result = await testConnection(parsed.endpoint, { timeoutMs });
-      const reply: Record<string, unknown> = { ok: result.ok === true, message: scrub(String(result.message ?? ''), secret) };
+      const reply: Record<string, unknown> = {
+        ok: result.ok === true,
+        message: scrub(String(result.message ?? ''), secret),
+      };
       if (result.appState !== undefined) reply.appState = result.appState;
       if (result.role !== undefined) reply.role = result.role;
       res.json(reply);
@@ -133,12 +158,18 @@ export function registerAdminRoutes(RED: NodeRedApi, ctx: AdminRouteContext): vo
     }
   }
 
-  RED.httpAdmin.get('/trueconf-room/live/:configId/:list', RED.auth.needsPermission('room-config.read'), (req: HttpRequest, res: HttpResponse) => {
-    void handleLiveList(req, res);
-  });
+  RED.httpAdmin.get(
+    '/trueconf-room/live/:configId/:list',
+    RED.auth.needsPermission('room-config.read'),
+    (req: HttpRequest, res: HttpResponse) => {
+      void handleLiveList(req, res);
+    },
+  );
 
   async function handleLiveList(req: HttpRequest, res: HttpResponse): Promise<void> {
-    const spec = Object.prototype.hasOwnProperty.call(LIVE_LISTS, req.params.list) ? LIVE_LISTS[req.params.list] : undefined;
+    const spec = Object.prototype.hasOwnProperty.call(LIVE_LISTS, req.params.list)
+      ? LIVE_LISTS[req.params.list]
+      : undefined;
     if (!spec) {
       res.status(400).json({ error: t('errors.unknownList', { list: req.params.list }) });
       return;
@@ -153,7 +184,9 @@ export function registerAdminRoutes(RED: NodeRedApi, ctx: AdminRouteContext): vo
       const response = await client.request(spec.method, {}, { timeoutMs: LIVE_TIMEOUT_MS });
       res.json({ items: liveItems(response[spec.field]) });
     } catch (err) {
-      res.status(502).json({ error: scrub(err instanceof Error ? err.message : String(err), config?.endpoint?.secret) });
+      res
+        .status(502)
+        .json({ error: scrub(err instanceof Error ? err.message : String(err), config?.endpoint?.secret) });
     }
   }
 }

@@ -63,7 +63,8 @@ export function parseConfiguredParams(raw: unknown): JsonObject | undefined {
 
 /** A timeout in ms from the node's configuration: "" / undefined = default; invalid = undefined + flag. */
 export function parseConfiguredTimeout(raw: unknown): { timeoutMs: number | undefined; valid: boolean } {
-  if (raw === undefined || raw === null || (typeof raw === 'string' && raw.trim() === '')) return { timeoutMs: undefined, valid: true };
+  if (raw === undefined || raw === null || (typeof raw === 'string' && raw.trim() === ''))
+    return { timeoutMs: undefined, valid: true };
   const n = typeof raw === 'number' ? raw : typeof raw === 'string' ? Number(raw) : NaN;
   if (Number.isFinite(n) && n > 0 && n <= MAX_TIMEOUT_MS) return { timeoutMs: n, valid: true };
   return { timeoutMs: undefined, valid: false };
@@ -88,13 +89,17 @@ export interface NodeCommandSettings {
  * connection, so a bad message never reaches the Room.
  */
 export function parseCommandInput(node: NodeCommandSettings, msg: NodeMessage, t: Translate): Parsed<CommandInput> {
-  const fail = (code: ConstructorParameters<typeof NodeCommandError>[0], key: string, subs?: Record<string, unknown>): Parsed<CommandInput> =>
-    ({ ok: false, error: new NodeCommandError(code, t(key, subs)) });
+  const fail = (
+    code: ConstructorParameters<typeof NodeCommandError>[0],
+    key: string,
+    subs?: Record<string, unknown>,
+  ): Parsed<CommandInput> => ({ ok: false, error: new NodeCommandError(code, t(key, subs)) });
 
   let method = node.method.trim();
   if (method === '') {
     if (msg.method !== undefined && msg.method !== null && msg.method !== '') {
-      if (typeof msg.method !== 'string') return fail('NO_METHOD', 'errors.methodNotString', { type: kindOf(msg.method) });
+      if (typeof msg.method !== 'string')
+        return fail('NO_METHOD', 'errors.methodNotString', { type: kindOf(msg.method) });
       method = msg.method.trim();
     }
     if (method === '') method = methodFromTopic(msg.topic) ?? '';
@@ -114,7 +119,8 @@ export function parseCommandInput(node: NodeCommandSettings, msg: NodeMessage, t
   } catch (err) {
     return fail('INVALID_PARAMS', 'errors.paramsNotJson', { reason: err instanceof Error ? err.message : String(err) });
   }
-  if (size > MAX_PARAMS_BYTES) return fail('INVALID_PARAMS', 'errors.paramsTooLarge', { size, limit: MAX_PARAMS_BYTES });
+  if (size > MAX_PARAMS_BYTES)
+    return fail('INVALID_PARAMS', 'errors.paramsTooLarge', { size, limit: MAX_PARAMS_BYTES });
 
   let timeoutMs = node.timeoutMs;
   if (msg.timeout !== undefined) {

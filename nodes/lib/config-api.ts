@@ -32,6 +32,10 @@ export interface RoomConfigApi {
 }
 
 export function isRoomConfig(node: unknown): node is RoomConfigApi {
-  return !!node && typeof node === 'object' && (node as { type?: unknown }).type === 'room-config' &&
-    typeof (node as { register?: unknown }).register === 'function';
+  return (
+    !!node &&
+    typeof node === 'object' &&
+    (node as { type?: unknown }).type === 'room-config' &&
+    typeof (node as { register?: unknown }).register === 'function'
+  );
 }

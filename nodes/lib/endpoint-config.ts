@@ -44,7 +44,11 @@ const INSTANCE_PATTERN = /^[A-Za-z0-9._-]+$/;
  * Turns the config node's properties and credentials into EndpointOptions, or a short readable reason
  * (translated) why not. The secret never appears in a reason.
  */
-export function parseEndpoint(props: RoomConfigProperties, creds: RoomConfigCredentials | undefined, t: Translate): EndpointResult {
+export function parseEndpoint(
+  props: RoomConfigProperties,
+  creds: RoomConfigCredentials | undefined,
+  t: Translate,
+): EndpointResult {
   const fail = (key: string): EndpointResult => ({ ok: false, reason: t(`errors.${key}`) });
 
   if (isBlank(props.host)) return fail('hostMissing');
@@ -102,6 +106,9 @@ export function endpointKey(endpoint: EndpointOptions): string {
 /** Where the endpoint is, for logs and warnings: no secret. */
 export function describeEndpoint(endpoint: EndpointOptions): string {
   const scheme = endpoint.tls ? 'wss' : 'ws';
-  const where = endpoint.wsPort !== undefined ? `${endpoint.host}:${endpoint.wsPort}` : `${endpoint.host} (web port ${endpoint.port}, instance ${endpoint.instance ?? 'default'})`;
+  const where =
+    endpoint.wsPort !== undefined
+      ? `${endpoint.host}:${endpoint.wsPort}`
+      : `${endpoint.host} (web port ${endpoint.port}, instance ${endpoint.instance ?? 'default'})`;
   return `${scheme}://${where} api v${endpoint.apiVersion ?? '2'} ${endpoint.authType ?? 'unsecured'}${endpoint.role ? ` as ${endpoint.role}` : ''}`;
 }

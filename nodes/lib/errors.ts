@@ -35,6 +35,7 @@ export class NodeCommandError extends Error {
 /** Converts whatever the core rejected with into a NodeCommandError (RoomError keeps its code). */
 export function toNodeError(err: unknown): NodeCommandError {
   if (err instanceof NodeCommandError) return err;
-  if (err instanceof RoomError) return new NodeCommandError(err.code, err.message, err.response as JsonObject | undefined);
+  if (err instanceof RoomError)
+    return new NodeCommandError(err.code, err.message, err.response as JsonObject | undefined);
   return new NodeCommandError('INTERNAL', err instanceof Error ? err.message : String(err));
 }

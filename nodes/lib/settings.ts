@@ -34,7 +34,10 @@ export interface SettingProblem {
  * Reads the tuning from RED.settings. A bad value is reported and replaced by the default instead of
  * failing the node: a typo in settings.js must not take every Room connection down.
  */
-export function tuningFromSettings(settings: Record<string, unknown>): { tuning: Partial<ClientTuning>; problems: SettingProblem[] } {
+export function tuningFromSettings(settings: Record<string, unknown>): {
+  tuning: Partial<ClientTuning>;
+  problems: SettingProblem[];
+} {
   const tuning: Partial<ClientTuning> = {};
   const problems: SettingProblem[] = [];
   for (const name of SETTING_NAMES) {

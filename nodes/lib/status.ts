@@ -30,7 +30,11 @@ export function noConfigStatus(t: Translate): NodeStatus {
 
 export function statusFor(snapshot: ConnectionSnapshot, t: Translate): NodeStatus {
   if (snapshot.configError !== undefined) {
-    return { fill: 'red', shape: 'ring', text: t('status.invalidConfig', { reason: shorten(snapshot.configError, MAX_REASON) }) };
+    return {
+      fill: 'red',
+      shape: 'ring',
+      text: t('status.invalidConfig', { reason: shorten(snapshot.configError, MAX_REASON) }),
+    };
   }
   switch (snapshot.state) {
     case 'idle':

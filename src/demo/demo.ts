@@ -79,7 +79,10 @@ export async function startDemo(options: DemoOptions): Promise<Demo> {
       flows,
       packageDir: options.packageDir,
       logLevel: options.logLevel,
-      onFlowsBackedUp: (file) => options.print(`demo: flows.json from last time (your edits, or other ports) is kept as ${file}; the examples replace it`),
+      onFlowsBackedUp: (file) =>
+        options.print(
+          `demo: flows.json from last time (your edits, or other ports) is kept as ${file}; the examples replace it`,
+        ),
     });
     stack.push(() => nodeRed.stop());
 

@@ -34,7 +34,9 @@ Options:
   -h, --help               show this help
 
 Callees are scripted by id (what the far end does when the Room calls or invites it):
-${describeDefaultPeers().map((l) => `  ${l}`).join('\n')}
+${describeDefaultPeers()
+  .map((l) => `  ${l}`)
+  .join('\n')}
 `;
 
 function fail(message: string): never {
@@ -59,7 +61,8 @@ function int(value: string | undefined, name: string, fallback: number, min: num
 function modeAuth(pin: string | undefined, password: string | undefined, mode: string): ModeAuth | undefined {
   if (pin !== undefined && password !== undefined) fail(`give either --${mode}-pin or --${mode}-password, not both`);
   if (pin !== undefined) return pin ? { type: 'pin', secret: pin } : fail(`--${mode}-pin must not be empty`);
-  if (password !== undefined) return password ? { type: 'password', secret: password } : fail(`--${mode}-password must not be empty`);
+  if (password !== undefined)
+    return password ? { type: 'password', secret: password } : fail(`--${mode}-password must not be empty`);
   return undefined;
 }
 
@@ -104,7 +107,10 @@ async function main(): Promise<void> {
   if ((v['tls-key'] === undefined) !== (v['tls-cert'] === undefined)) fail('--tls-key and --tls-cert go together');
   let tls: RoomEmulatorOptions['tls'];
   try {
-    tls = v['tls-key'] && v['tls-cert'] ? { key: fs.readFileSync(v['tls-key']), cert: fs.readFileSync(v['tls-cert']) } : undefined;
+    tls =
+      v['tls-key'] && v['tls-cert']
+        ? { key: fs.readFileSync(v['tls-key']), cert: fs.readFileSync(v['tls-cert']) }
+        : undefined;
   } catch (err) {
     fail(`cannot read the TLS files: ${err instanceof Error ? err.message : String(err)}`);
   }

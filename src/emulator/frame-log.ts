@@ -6,14 +6,24 @@ import type { LogEntry } from './types';
  * shown on a web page and printed by the CLI.
  */
 
-const SECRET_KEYS = new Set(['credentials', 'password', 'token', 'tokenForHttpServer', 'newPin', 'pin', 'activePin', 'pinList']);
+const SECRET_KEYS = new Set([
+  'credentials',
+  'password',
+  'token',
+  'tokenForHttpServer',
+  'newPin',
+  'pin',
+  'activePin',
+  'pinList',
+]);
 const MAX_LINE = 2000;
 
 export function maskSecrets(value: unknown, depth = 0): unknown {
   if (depth > 8 || value === null || typeof value !== 'object') return value;
   if (Array.isArray(value)) return value.map((v) => maskSecrets(v, depth + 1));
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(value)) out[k] = SECRET_KEYS.has(k) && v !== '' ? '***' : maskSecrets(v, depth + 1);
+  for (const [k, v] of Object.entries(value))
+    out[k] = SECRET_KEYS.has(k) && v !== '' ? '***' : maskSecrets(v, depth + 1);
   return out;
 }
 

@@ -26,11 +26,16 @@ function statusPage(): string {
 }
 
 function send(res: ServerResponse, status: number, type: string, body: string): void {
-  res.writeHead(status, { 'content-type': type, 'cache-control': 'no-store', 'content-length': Buffer.byteLength(body) });
+  res.writeHead(status, {
+    'content-type': type,
+    'cache-control': 'no-store',
+    'content-length': Buffer.byteLength(body),
+  });
   res.end(body);
 }
 
-const json = (res: ServerResponse, status: number, body: unknown) => send(res, status, 'application/json; charset=utf-8', JSON.stringify(body));
+const json = (res: ServerResponse, status: number, body: unknown) =>
+  send(res, status, 'application/json; charset=utf-8', JSON.stringify(body));
 
 export function handleWebRequest(req: IncomingMessage, res: ServerResponse, view: WebView): void {
   const url = new URL(req.url ?? '/', 'http://emulator.invalid');
@@ -41,7 +46,8 @@ export function handleWebRequest(req: IncomingMessage, res: ServerResponse, view
     if (decodeURIComponent(configMatch[1]) !== view.instance) return json(res, 404, { error: 'no such instance' });
     return json(res, 200, view.configJson());
   }
-  if (req.method === 'GET' && (route === '/' || route === '/index.html')) return send(res, 200, 'text/html; charset=utf-8', statusPage());
+  if (req.method === 'GET' && (route === '/' || route === '/index.html'))
+    return send(res, 200, 'text/html; charset=utf-8', statusPage());
   if (route === '/favicon.ico') {
     res.writeHead(204);
     res.end();

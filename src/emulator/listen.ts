@@ -39,7 +39,8 @@ export async function listenOnFreePort<S extends Server>(
       return { server, port: await listen(server, port, host) };
     } catch (err) {
       lastError = err;
-      if ((err as NodeJS.ErrnoException).code !== 'EADDRINUSE' && (err as NodeJS.ErrnoException).code !== 'EACCES') throw err;
+      if ((err as NodeJS.ErrnoException).code !== 'EADDRINUSE' && (err as NodeJS.ErrnoException).code !== 'EACCES')
+        throw err;
     }
   }
   throw lastError ?? new Error(`no free port from ${first}`);

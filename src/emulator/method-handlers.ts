@@ -32,7 +32,8 @@ const HANDLERS: Record<string, Handler> = {
   auth: (c) => c.sessions.auth(c.session, c.frame),
   setUsedApiVersion: (c) => {
     const version = Number(c.frame.version);
-    if (version !== 1 && version !== 2) return fail(`unsupported API version "${str(c, 'version')}" (supported: "1", "2")`);
+    if (version !== 1 && version !== 2)
+      return fail(`unsupported API version "${str(c, 'version')}" (supported: "1", "2")`);
     c.session.apiVersion = version;
     return ok();
   },

@@ -61,7 +61,9 @@ export function describeScript(script: PeerScript): string {
 /** The default table as text lines (the CLI's --help prints them). */
 export function describeDefaultPeers(): string[] {
   return [
-    ...DEFAULT_PEER_RULES.map((r) => `ids containing ${r.words.map((w) => `"${w}"`).join(' or ')}: ${describeScript(r.script)}`),
+    ...DEFAULT_PEER_RULES.map(
+      (r) => `ids containing ${r.words.map((w) => `"${w}"`).join(' or ')}: ${describeScript(r.script)}`,
+    ),
     `any other id: ${describeScript(ANSWER)}`,
   ];
 }

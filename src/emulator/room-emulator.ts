@@ -74,9 +74,15 @@ export class RoomEmulator extends EventEmitter {
     this.options = { ...options };
     this.host = options.host ?? '127.0.0.1';
     this.instance = options.instance ?? 'default';
-    const sink = options.log === true ? (line: string) => console.log(line) : typeof options.log === 'function' ? options.log : undefined;
+    const sink =
+      options.log === true
+        ? (line: string) => console.log(line)
+        : typeof options.log === 'function'
+          ? options.log
+          : undefined;
     this.log = new FrameLog(sink);
-    const onError = (err: unknown) => this.log.add('info', `emulator error: ${err instanceof Error ? err.message : String(err)}`);
+    const onError = (err: unknown) =>
+      this.log.add('info', `emulator error: ${err instanceof Error ? err.message : String(err)}`);
     this.timers = new Timers(onError);
     this.book = new AuthBook(options.auth);
     this.sessions = new Sessions(
@@ -119,7 +125,10 @@ export class RoomEmulator extends EventEmitter {
       throw err;
     }
     this.running = true;
-    this.log.add('info', `listening: ${this.url} (config.json on http${this.options.tls ? 's' : ''}://${this.hostForUrl}:${this.webPortValue})`);
+    this.log.add(
+      'info',
+      `listening: ${this.url} (config.json on http${this.options.tls ? 's' : ''}://${this.hostForUrl}:${this.webPortValue})`,
+    );
   }
 
   async stop(): Promise<void> {
@@ -206,7 +215,12 @@ export class RoomEmulator extends EventEmitter {
   }
 
   clients(): ClientInfo[] {
-    return [...this.connections.values()].map((c) => ({ connId: c.id, role: c.role, apiVersion: c.apiVersion, remoteAddress: c.remoteAddress }));
+    return [...this.connections.values()].map((c) => ({
+      connId: c.id,
+      role: c.role,
+      apiVersion: c.apiVersion,
+      remoteAddress: c.remoteAddress,
+    }));
   }
 
   clearRequests(): void {
@@ -333,7 +347,11 @@ export class RoomEmulator extends EventEmitter {
 
   private onFrame(conn: Connection, data: RawData, isBinary: boolean): void {
     try {
-      const text = Buffer.isBuffer(data) ? data.toString('utf8') : Array.isArray(data) ? Buffer.concat(data).toString('utf8') : Buffer.from(data).toString('utf8');
+      const text = Buffer.isBuffer(data)
+        ? data.toString('utf8')
+        : Array.isArray(data)
+          ? Buffer.concat(data).toString('utf8')
+          : Buffer.from(data).toString('utf8');
       let frame: unknown;
       try {
         frame = JSON.parse(text);
@@ -352,7 +370,8 @@ export class RoomEmulator extends EventEmitter {
       this.log.frame('in', request, conn.id);
       this.emit('request', request, conn.id);
       const method = typeof request.method === 'string' ? request.method : '';
-      const requestId = typeof request.requestId === 'string' || typeof request.requestId === 'number' ? request.requestId : '';
+      const requestId =
+        typeof request.requestId === 'string' || typeof request.requestId === 'number' ? request.requestId : '';
       if (this.faultState.isSilent(method)) {
         this.log.add('info', `not answering ${method || 'request'} (neverAnswer fault)`, conn.id);
         return;
@@ -384,7 +403,12 @@ export class RoomEmulator extends EventEmitter {
         session: conn,
         world: this.world,
         sessions: this.sessions,
-        samples: { domain: this.world.domain, roomId: this.world.roomId, roomDn: this.world.roomDn, webPort: this.webPortValue },
+        samples: {
+          domain: this.world.domain,
+          roomId: this.world.roomId,
+          roomDn: this.world.roomDn,
+          webPort: this.webPortValue,
+        },
         clearTokens: () => this.book.clearTokens(),
         remark: (text) => this.log.add('info', text, conn.id),
       });
@@ -452,7 +476,10 @@ export class RoomEmulator extends EventEmitter {
       },
       neverAnswer: (methods) => {
         state.setSilent(methods);
-        this.log.add('info', `fault: never answering ${methods === true ? 'anything' : methods && methods.length ? methods.join(', ') : 'nothing'}`);
+        this.log.add(
+          'info',
+          `fault: never answering ${methods === true ? 'anything' : methods && methods.length ? methods.join(', ') : 'nothing'}`,
+        );
       },
       sendRaw: (data, options = {}) => {
         const size = typeof data === 'string' ? Buffer.byteLength(data) : data.length;

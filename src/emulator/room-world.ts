@@ -121,7 +121,13 @@ export class RoomWorld {
   get conference(): EmulatedConference | undefined {
     const c = this.conf;
     if (!c) return undefined;
-    return { confId: c.confId, confType: c.confType, title: c.title, owner: c.owner, participants: c.participants.map((p) => ({ ...p })) };
+    return {
+      confId: c.confId,
+      confType: c.confType,
+      title: c.title,
+      owner: c.owner,
+      participants: c.participants.map((p) => ({ ...p })),
+    };
   }
 
   get pendingCall(): Readonly<PendingCall> | undefined {
@@ -143,7 +149,9 @@ export class RoomWorld {
 
   loginInfo(): Record<string, unknown> {
     const loggedIn = this.appState >= 3 && this.account !== undefined;
-    return loggedIn ? { isLoggedIn: true, peerId: this.roomId, peerDn: this.roomDn } : { isLoggedIn: false, peerId: '', peerDn: '' };
+    return loggedIn
+      ? { isLoggedIn: true, peerId: this.roomId, peerDn: this.roomDn }
+      : { isLoggedIn: false, peerId: '', peerDn: '' };
   }
 
   connectedInfo(): Record<string, unknown> {
@@ -157,11 +165,26 @@ export class RoomWorld {
     const c = this.conf;
     if (!c) return [];
     const duration = Math.floor((Date.now() - c.startedAt) / 1000);
-    const common: Record<string, unknown> = { confId: c.confId, confType: c.confType, confTitle: c.title, duration, pinned: false };
+    const common: Record<string, unknown> = {
+      confId: c.confId,
+      confType: c.confType,
+      confTitle: c.title,
+      duration,
+      pinned: false,
+    };
     if (apiVersion >= 2) common.id = c.confId;
     if (c.p2p) {
       const peer = c.participants.find((p) => !p.self);
-      return [{ ...common, type: 'p2p', direction: c.direction, peerId: peer?.peerId ?? '', peerDn: peer?.peerDn ?? '', confState: 'running' }];
+      return [
+        {
+          ...common,
+          type: 'p2p',
+          direction: c.direction,
+          peerId: peer?.peerId ?? '',
+          peerDn: peer?.peerDn ?? '',
+          confState: 'running',
+        },
+      ];
     }
     return [
       {
@@ -184,7 +207,10 @@ export class RoomWorld {
   participants(apiVersion: number): Array<Record<string, unknown>> {
     const c = this.conf;
     if (!c) return [];
-    return c.participants.map((p) => ({ ...this.participantFields(p, c.confId), ...(apiVersion >= 2 ? { reaction: 0 } : {}) }));
+    return c.participants.map((p) => ({
+      ...this.participantFields(p, c.confId),
+      ...(apiVersion >= 2 ? { reaction: 0 } : {}),
+    }));
   }
 
   // ---- server and account ---------------------------------------------------------------------------
@@ -265,9 +291,17 @@ export class RoomWorld {
         type: 0,
       };
       this.pending = pending;
-      this.notify('inviteSent', { peerId: pending.peerId, peerDn: pending.peerDn, confType: 0, confId: pending.confId });
+      this.notify('inviteSent', {
+        peerId: pending.peerId,
+        peerDn: pending.peerDn,
+        confType: 0,
+        confId: pending.confId,
+      });
       this.setAppState(4);
-      const noAnswer = () => this.finishRinging(() => this.notify('rejectReceived', { peerId: pending.peerId, peerDn: pending.peerDn, cause: NO_ANSWER_CAUSE }));
+      const noAnswer = () =>
+        this.finishRinging(() =>
+          this.notify('rejectReceived', { peerId: pending.peerId, peerDn: pending.peerDn, cause: NO_ANSWER_CAUSE }),
+        );
       this.callTimers.after(this.opts.ringTimeoutMs, noAnswer);
       const script = scriptFor(peerId, this.opts.peers);
       if ('ignore' in script) return;
@@ -276,7 +310,9 @@ export class RoomWorld {
         if (this.pending !== pending) return;
         if ('answer' in script) this.startFromPending(pending);
         else if ('reject' in script) {
-          this.finishRinging(() => this.notify('rejectReceived', { peerId: pending.peerId, peerDn: pending.peerDn, cause: script.reject }));
+          this.finishRinging(() =>
+            this.notify('rejectReceived', { peerId: pending.peerId, peerDn: pending.peerDn, cause: script.reject }),
+          );
         } else this.finishRinging(() => this.notify('stopCalling', { peerId: pending.peerId, side: 1 }));
       });
     });
@@ -284,7 +320,8 @@ export class RoomWorld {
 
   /** Test hook: a far end calls the Room (or invites it when type > 0). Returns the conference id. */
   incomingCall(options: IncomingCallOptions): string {
-    if (!options || typeof options.peerId !== 'string' || options.peerId === '') throw new Error('incomingCall: peerId is required');
+    if (!options || typeof options.peerId !== 'string' || options.peerId === '')
+      throw new Error('incomingCall: peerId is required');
     if (this.appState !== 3) throw new Error(`incomingCall: the Room is not idle (appState ${this.appState})`);
     const type = options.type ?? 0;
     const pending: PendingCall = {
@@ -293,10 +330,16 @@ export class RoomWorld {
       peerDn: options.peerDn ?? this.displayName(options.peerId),
       confId: options.confId ?? this.newConfId(),
       type,
-      confTitle: options.confTitle ?? (type === 0 ? undefined : `Conference of ${options.peerDn ?? userPart(options.peerId)}`),
+      confTitle:
+        options.confTitle ?? (type === 0 ? undefined : `Conference of ${options.peerDn ?? userPart(options.peerId)}`),
     };
     this.pending = pending;
-    const fields: Record<string, unknown> = { peerId: pending.peerId, peerDn: pending.peerDn, type, confId: pending.confId };
+    const fields: Record<string, unknown> = {
+      peerId: pending.peerId,
+      peerDn: pending.peerDn,
+      type,
+      confId: pending.confId,
+    };
     if (pending.confTitle !== undefined) fields.confTitle = pending.confTitle;
     this.notify('inviteReceived', fields);
     this.setAppState(4);
@@ -343,7 +386,8 @@ export class RoomWorld {
     const refusal = this.idleRefusal();
     if (refusal) return refusal;
     const invitees = (params.inviteList as string[] | undefined) ?? [];
-    if (invitees.some((id) => this.resolve(id) === this.roomId)) return fail('inviteList must not contain the Room itself');
+    if (invitees.some((id) => this.resolve(id) === this.roomId))
+      return fail('inviteList must not contain the Room itself');
     return ok(undefined, () => {
       const confId = this.newConfId();
       const conf: Conference = {
@@ -497,7 +541,14 @@ export class RoomWorld {
   private startFromPending(pending: PendingCall): void {
     this.callTimers.clear();
     this.pending = undefined;
-    const peer: EmulatedParticipant = { peerId: pending.peerId, peerDn: pending.peerDn, role: 1, mic: 2, video: 2, self: false };
+    const peer: EmulatedParticipant = {
+      peerId: pending.peerId,
+      peerDn: pending.peerDn,
+      role: 1,
+      mic: 2,
+      video: 2,
+      self: false,
+    };
     const p2p = pending.type === 0;
     const conf: Conference = {
       confId: pending.confId,
@@ -521,10 +572,16 @@ export class RoomWorld {
   private endAnyCall(): void {
     const pending = this.pending;
     if (pending) {
-      if (pending.direction === 'outgoing') this.finishRinging(() => this.notify('stopCalling', { peerId: pending.peerId, side: 0 }));
+      if (pending.direction === 'outgoing')
+        this.finishRinging(() => this.notify('stopCalling', { peerId: pending.peerId, side: 0 }));
       else {
         this.finishRinging(() =>
-          this.notify('rejectSent', { peerId: pending.peerId, peerDn: pending.peerDn, cause: 0, confId: pending.confId }),
+          this.notify('rejectSent', {
+            peerId: pending.peerId,
+            peerDn: pending.peerDn,
+            cause: 0,
+            confId: pending.confId,
+          }),
         );
       }
       return;

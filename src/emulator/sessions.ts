@@ -40,7 +40,8 @@ export class Sessions {
   auth(session: Session, frame: Record<string, unknown>): Reply {
     // Admin -> user switch on an already-admin connection: no type, role "user" (reference §2.3).
     if (frame.type === undefined && frame.role === 'user') {
-      if (session.role !== 'admin') return fail('switching to user mode needs an administrator connection', { resultCode: 3 });
+      if (session.role !== 'admin')
+        return fail('switching to user mode needs an administrator connection', { resultCode: 3 });
       return this.grant(session, 'user');
     }
     if (frame.type === undefined) return fail('missing parameter "type"', { resultCode: 1 });
@@ -65,8 +66,16 @@ export class Sessions {
     if (mode === 'user' && type !== 'unsecured' && this.book.protection('admin').type === 'unsecured') {
       return fail('protect the administrator mode first');
     }
-    const newPin = type === 'pin' ? (typeof frame.newPin === 'string' && frame.newPin !== '' ? frame.newPin : AuthBook.newPin()) : undefined;
-    this.book.set(mode, { type, secret: type === 'pin' ? newPin : type === 'password' ? String(frame.password) : undefined });
+    const newPin =
+      type === 'pin'
+        ? typeof frame.newPin === 'string' && frame.newPin !== ''
+          ? frame.newPin
+          : AuthBook.newPin()
+        : undefined;
+    this.book.set(mode, {
+      type,
+      secret: type === 'pin' ? newPin : type === 'password' ? String(frame.password) : undefined,
+    });
     const forceUser = mode === 'admin' && type === 'unsecured' && this.book.protection('user').type !== 'unsecured';
     if (forceUser) this.book.set('user', { type: 'unsecured' });
     const fields: Record<string, unknown> = {};
@@ -83,7 +92,12 @@ export class Sessions {
     };
     return ok(fields, () => {
       if (others.changed) {
-        const cause = mode === 'admin' ? CAUSE.adminChangedByAdmin : changedBy === 'admin' ? CAUSE.userChangedByAdmin : CAUSE.userChangedByUser;
+        const cause =
+          mode === 'admin'
+            ? CAUSE.adminChangedByAdmin
+            : changedBy === 'admin'
+              ? CAUSE.userChangedByAdmin
+              : CAUSE.userChangedByUser;
         this.deauthorize(others.changed, cause);
       }
       if (others.forcedUser) this.deauthorize(others.forcedUser, CAUSE.userResetByUnsecuredAdmin);
@@ -111,7 +125,8 @@ export class Sessions {
 
   private grant(session: Session, role: ControlMode): Reply {
     const previous = this.holders[role];
-    if (session.role && session.role !== role && this.holders[session.role] === session) delete this.holders[session.role];
+    if (session.role && session.role !== role && this.holders[session.role] === session)
+      delete this.holders[session.role];
     session.role = role;
     this.holders[role] = session;
     const displaced = previous && previous !== session ? previous : undefined;

@@ -6,14 +6,17 @@ export class Timers {
   constructor(private readonly onError: (err: unknown) => void = () => undefined) {}
 
   after(ms: number, fn: () => void): void {
-    const timer = setTimeout(() => {
-      this.pending.delete(timer);
-      try {
-        fn();
-      } catch (err) {
-        this.onError(err);
-      }
-    }, Math.max(0, ms));
+    const timer = setTimeout(
+      () => {
+        this.pending.delete(timer);
+        try {
+          fn();
+        } catch (err) {
+          this.onError(err);
+        }
+      },
+      Math.max(0, ms),
+    );
     this.pending.add(timer);
   }
 

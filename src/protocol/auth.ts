@@ -3,7 +3,8 @@ import type { JsonObject, Role } from './types';
 
 /** The `auth` request forms of reference §2.3. */
 export function secretAuthParams(e: ResolvedEndpoint): JsonObject {
-  const params: JsonObject = e.authType === 'secured' ? { type: 'secured', credentials: e.secret ?? '' } : { type: 'unsecured' };
+  const params: JsonObject =
+    e.authType === 'secured' ? { type: 'secured', credentials: e.secret ?? '' } : { type: 'unsecured' };
   if (e.role) params.role = e.role;
   return params;
 }

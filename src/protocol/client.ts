@@ -133,7 +133,9 @@ export class RoomClient extends EventEmitter {
     this.tuning = resolveTuning(tuning);
     this.logger = logger;
     this.router = new EventRouter((err, event) =>
-      this.logger.error(`a listener of the Room notification "${event}" threw: ${err instanceof Error ? err.message : String(err)}`),
+      this.logger.error(
+        `a listener of the Room notification "${event}" threw: ${err instanceof Error ? err.message : String(err)}`,
+      ),
     );
     this.badFrameLog = new RateLimitedLog((msg) => this.logger.warn(msg));
   }
@@ -259,10 +261,15 @@ export class RoomClient extends EventEmitter {
       return Promise.reject(
         invalid instanceof RoomError
           ? invalid
-          : new RoomError('NO_OUTCOME', `${method} has no outcome notification; turn off "wait for outcome"`, { method }),
+          : new RoomError('NO_OUTCOME', `${method} has no outcome notification; turn off "wait for outcome"`, {
+              method,
+            }),
       );
     }
-    return waitForOutcome(this, rule, method, params, { ...opts, timeoutMs: opts.timeoutMs ?? this.tuning.requestTimeoutMs });
+    return waitForOutcome(this, rule, method, params, {
+      ...opts,
+      timeoutMs: opts.timeoutMs ?? this.tuning.requestTimeoutMs,
+    });
   }
 
   // ---------------------------------------------------------------- request internals
@@ -278,10 +285,15 @@ export class RoomClient extends EventEmitter {
     if (invalid) return invalid;
     const timeoutMs = opts.timeoutMs ?? this.tuning.requestTimeoutMs;
     if (typeof timeoutMs !== 'number' || !Number.isFinite(timeoutMs) || timeoutMs <= 0) {
-      return new RoomError('INVALID_PARAMS', `${method}: timeout must be a positive number of ms, got ${JSON.stringify(timeoutMs)}`, { method });
+      return new RoomError(
+        'INVALID_PARAMS',
+        `${method}: timeout must be a positive number of ms, got ${JSON.stringify(timeoutMs)}`,
+        { method },
+      );
     }
     if (this.role === 'user' && isAdminOnly(method)) return this.adminOnlyError(method);
-    if (this._state === 'closed') return new RoomError('CLOSED', `${method}: the Room connection was closed`, { method });
+    if (this._state === 'closed')
+      return new RoomError('CLOSED', `${method}: the Room connection was closed`, { method });
     if (this._state === 'auth-failed') return this.authFailedError(method);
     if (this._state === 'displaced' && this.gaveUp) return this.gaveUpError(method);
     const id = this.newRequestId();
@@ -290,9 +302,22 @@ export class RoomClient extends EventEmitter {
       // method/requestId first for readability; validation guarantees params cannot override them.
       frame = JSON.stringify({ method, requestId: id, ...params });
     } catch (err) {
-      return new RoomError('INVALID_PARAMS', `${method}: params cannot be sent as JSON (${err instanceof Error ? err.message : String(err)})`, { method });
+      return new RoomError(
+        'INVALID_PARAMS',
+        `${method}: params cannot be sent as JSON (${err instanceof Error ? err.message : String(err)})`,
+        { method },
+      );
     }
-    return { id, method, frame, internal: false, timeoutMs, timer: undefined, resolve: settleLater, reject: settleLater };
+    return {
+      id,
+      method,
+      frame,
+      internal: false,
+      timeoutMs,
+      timer: undefined,
+      resolve: settleLater,
+      reject: settleLater,
+    };
   }
 
   private adminOnlyError(method: string): RoomError {
@@ -313,7 +338,9 @@ export class RoomClient extends EventEmitter {
   }
 
   private gaveUpError(method: string): RoomError {
-    return new RoomError('NOT_CONNECTED', `${method}: not connected to the Room (${this._lastReason ?? 'displaced'})`, { method });
+    return new RoomError('NOT_CONNECTED', `${method}: not connected to the Room (${this._lastReason ?? 'displaced'})`, {
+      method,
+    });
   }
 
   private newRequestId(): string {
@@ -336,7 +363,16 @@ export class RoomClient extends EventEmitter {
     if (!ws || ws.readyState !== WebSocket.OPEN) return Promise.reject(new AttemptFailure('connection lost'));
     const id = this.newRequestId();
     const promise = new Promise<RoomResponse>((resolve, reject) => {
-      this.send({ id, method, frame: JSON.stringify({ method, requestId: id, ...params }), internal: true, timeoutMs: 0, timer: undefined, resolve, reject });
+      this.send({
+        id,
+        method,
+        frame: JSON.stringify({ method, requestId: id, ...params }),
+        internal: true,
+        timeoutMs: 0,
+        timer: undefined,
+        resolve,
+        reject,
+      });
     });
     return raceAbort(promise, signal).finally(() => this.inflight.delete(id));
   }
@@ -345,16 +381,27 @@ export class RoomClient extends EventEmitter {
     entry.timer = undefined;
     if (this.queue.delete(entry.id)) {
       const why = this._state === 'idle' ? 'the client was not started' : (this._lastReason ?? `state ${this._state}`);
-      entry.reject(new RoomError('NOT_CONNECTED', `${entry.method}: not connected to the Room within ${entry.timeoutMs} ms (${why})`, { method: entry.method }));
+      entry.reject(
+        new RoomError(
+          'NOT_CONNECTED',
+          `${entry.method}: not connected to the Room within ${entry.timeoutMs} ms (${why})`,
+          { method: entry.method },
+        ),
+      );
     } else if (this.inflight.delete(entry.id)) {
       this.rememberExpired(entry.id);
-      entry.reject(new RoomError('TIMEOUT', `${entry.method}: no response from the Room within ${entry.timeoutMs} ms`, { method: entry.method }));
+      entry.reject(
+        new RoomError('TIMEOUT', `${entry.method}: no response from the Room within ${entry.timeoutMs} ms`, {
+          method: entry.method,
+        }),
+      );
     }
   }
 
   private rememberExpired(id: string): void {
     this.expiredIds.add(id);
-    if (this.expiredIds.size > EXPIRED_IDS_KEPT) this.expiredIds.delete(this.expiredIds.values().next().value as string);
+    if (this.expiredIds.size > EXPIRED_IDS_KEPT)
+      this.expiredIds.delete(this.expiredIds.values().next().value as string);
   }
 
   private flushQueue(): void {
@@ -456,7 +503,8 @@ export class RoomClient extends EventEmitter {
       this.setState('authenticating');
       const v = await this.internalRequest('setUsedApiVersion', { version: this.endpoint.apiVersion }, signal);
       // Room 4.3 may not know setUsedApiVersion; the URL path already picks the version.
-      if (v.result === false) this.logger.debug(`setUsedApiVersion ${this.endpoint.apiVersion} refused (${authFailureText(v)}); continuing`);
+      if (v.result === false)
+        this.logger.debug(`setUsedApiVersion ${this.endpoint.apiVersion} refused (${authFailureText(v)}); continuing`);
     } else {
       this.setState('authenticating');
     }
@@ -501,14 +549,19 @@ export class RoomClient extends EventEmitter {
     if (this.token) {
       const r = await this.internalRequest('auth', tokenAuthParams(this.endpoint, this.token), signal);
       if (r.result !== false) return this.acceptAuth(r);
-      this.logger.debug(`the saved token was refused (${this.redact(authFailureText(r))}); authenticating with the configured credentials`);
+      this.logger.debug(
+        `the saved token was refused (${this.redact(authFailureText(r))}); authenticating with the configured credentials`,
+      );
       this.token = undefined;
     }
     if (this.endpoint.authType === 'secured' && !this.endpoint.secret) {
       throw new AuthRejected('credentials rejected: secured auth needs a PIN or password, and none is configured');
     }
     const r = await this.internalRequest('auth', secretAuthParams(this.endpoint), signal);
-    if (r.result === false) throw new AuthRejected(`credentials rejected: ${this.redact(authFailureText(r))}; ${authFailureHint(this.endpoint)}`);
+    if (r.result === false)
+      throw new AuthRejected(
+        `credentials rejected: ${this.redact(authFailureText(r))}; ${authFailureHint(this.endpoint)}`,
+      );
     this.acceptAuth(r);
   }
 
@@ -555,7 +608,10 @@ export class RoomClient extends EventEmitter {
   }
 
   private enterBackoff(reason: string): void {
-    const delay = backoffDelay(this.attemptCount, { initialMs: this.tuning.reconnectInitialMs, maxMs: this.tuning.reconnectMaxMs });
+    const delay = backoffDelay(this.attemptCount, {
+      initialMs: this.tuning.reconnectInitialMs,
+      maxMs: this.tuning.reconnectMaxMs,
+    });
     this.attemptCount++;
     this.setState('backoff', { reason, retryInMs: delay, attempt: this.attemptCount });
     this.retryTimer = setTimeout(() => {
@@ -601,7 +657,13 @@ export class RoomClient extends EventEmitter {
   private dropSocket(reason: string): void {
     const ws = this.ws;
     this.stopHeartbeat();
-    this.failAll((e) => new RoomError('CONNECTION_LOST', `${e.method}: connection lost before the Room answered (${reason})`, { method: e.method }), false);
+    this.failAll(
+      (e) =>
+        new RoomError('CONNECTION_LOST', `${e.method}: connection lost before the Room answered (${reason})`, {
+          method: e.method,
+        }),
+      false,
+    );
     if (!ws) return;
     this.ws = undefined;
     void closeGently(ws);
@@ -618,7 +680,9 @@ export class RoomClient extends EventEmitter {
     this.clearTimer('displacedResetTimer');
     if (n.cause !== DISPLACED_CAUSE) {
       // Token expired, credentials changed ...: the token is no good any more; try the secret once.
-      this.logger.info(`TrueConf Room ${this.endpoint.host}: authorization needed (${authorizationNeededCauseText(n.cause)}); re-authenticating`);
+      this.logger.info(
+        `TrueConf Room ${this.endpoint.host}: authorization needed (${authorizationNeededCauseText(n.cause)}); re-authenticating`,
+      );
       this.token = undefined;
       this.setState('authenticating', { reason: `authorization needed: ${authorizationNeededCauseText(n.cause)}` });
       this.beginAttempt(true);
@@ -639,7 +703,10 @@ export class RoomClient extends EventEmitter {
     }
     const delay = Math.max(
       DISPLACED_MIN_DELAY_MS,
-      backoffDelay(this.displacedCount - 1, { initialMs: this.tuning.reconnectInitialMs, maxMs: this.tuning.reconnectMaxMs }),
+      backoffDelay(this.displacedCount - 1, {
+        initialMs: this.tuning.reconnectInitialMs,
+        maxMs: this.tuning.reconnectMaxMs,
+      }),
     );
     this.setState('displaced', { reason, retryInMs: delay, attempt: this.displacedCount });
     this.retryTimer = setTimeout(() => {
@@ -682,7 +749,10 @@ export class RoomClient extends EventEmitter {
   private onFrame(data: WebSocket.RawData, isBinary: boolean): void {
     const incoming = classifyFrame(data, isBinary);
     if (incoming.kind === 'ignored') {
-      return this.badFrameLog.log(incoming.problem, `TrueConf Room ${this.endpoint.host}: ${this.redact(incoming.description)}`);
+      return this.badFrameLog.log(
+        incoming.problem,
+        `TrueConf Room ${this.endpoint.host}: ${this.redact(incoming.description)}`,
+      );
     }
     if (incoming.kind === 'notification') return this.onNotification(incoming.notification);
     const { frame, requestId: id } = incoming;
@@ -692,7 +762,10 @@ export class RoomClient extends EventEmitter {
         this.logger.debug(`late response to ${frame.method} (${id}) ignored: its request had timed out`);
         return;
       }
-      return this.badFrameLog.log('unmatched', `TrueConf Room ${this.endpoint.host}: ignored a "${frame.method}" response that matches no pending request`);
+      return this.badFrameLog.log(
+        'unmatched',
+        `TrueConf Room ${this.endpoint.host}: ignored a "${frame.method}" response that matches no pending request`,
+      );
     }
     this.inflight.delete(entry.id);
     clearTimeout(entry.timer);
@@ -722,7 +795,9 @@ export class RoomClient extends EventEmitter {
     if (info.reason !== undefined) change.reason = info.reason;
     if (info.retryInMs !== undefined) change.retryInMs = info.retryInMs;
     if (info.attempt !== undefined) change.attempt = info.attempt;
-    this.logger.debug(`TrueConf Room ${this.endpoint.host}: ${previous} -> ${state}${info.reason ? ` (${info.reason})` : ''}`);
+    this.logger.debug(
+      `TrueConf Room ${this.endpoint.host}: ${previous} -> ${state}${info.reason ? ` (${info.reason})` : ''}`,
+    );
     this.safeEmit('state', change);
   }
 
@@ -743,7 +818,9 @@ export class RoomClient extends EventEmitter {
     return out;
   }
 
-  private clearTimer(name: 'retryTimer' | 'connectTimer' | 'heartbeatTimer' | 'pongTimer' | 'displacedResetTimer'): void {
+  private clearTimer(
+    name: 'retryTimer' | 'connectTimer' | 'heartbeatTimer' | 'pongTimer' | 'displacedResetTimer',
+  ): void {
     const t = this[name];
     if (t !== undefined) {
       clearTimeout(t);

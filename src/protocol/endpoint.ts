@@ -32,16 +32,21 @@ export function resolveEndpoint(e: EndpointOptions): ResolvedEndpoint {
   if (!e || typeof e !== 'object') throw new TypeError('endpoint options must be an object');
   if (typeof e.host !== 'string' || e.host.trim() === '') throw new TypeError('host must be a non-empty string');
   const host = e.host.trim();
-  if (/[\s/?#@]/.test(host)) throw new TypeError(`host ${JSON.stringify(host)} must be a host name or IP address, not a URL`);
+  if (/[\s/?#@]/.test(host))
+    throw new TypeError(`host ${JSON.stringify(host)} must be a host name or IP address, not a URL`);
   const tls = e.tls === true;
   const port = e.port === undefined || (e.port as unknown) === '' ? (tls ? 443 : 80) : checkPort(e.port, 'port');
-  const wsPort = e.wsPort === undefined || (e.wsPort as unknown) === '' || (e.wsPort as unknown) === null ? undefined : checkPort(e.wsPort, 'wsPort');
+  const wsPort =
+    e.wsPort === undefined || (e.wsPort as unknown) === '' || (e.wsPort as unknown) === null
+      ? undefined
+      : checkPort(e.wsPort, 'wsPort');
   const instance = e.instance === undefined || e.instance === '' ? 'default' : e.instance;
   if (typeof instance !== 'string' || !/^[A-Za-z0-9._-]+$/.test(instance)) {
     throw new TypeError(`instance ${JSON.stringify(instance)} may contain only letters, digits, ".", "_" and "-"`);
   }
   const apiVersion = e.apiVersion === undefined ? '2' : (String(e.apiVersion) as ApiVersion);
-  if (apiVersion !== '1' && apiVersion !== '2') throw new TypeError(`apiVersion must be "1" or "2", got ${JSON.stringify(e.apiVersion)}`);
+  if (apiVersion !== '1' && apiVersion !== '2')
+    throw new TypeError(`apiVersion must be "1" or "2", got ${JSON.stringify(e.apiVersion)}`);
   const authType = e.authType ?? 'unsecured';
   if (authType !== 'unsecured' && authType !== 'secured') {
     throw new TypeError(`authType must be "unsecured" or "secured", got ${JSON.stringify(authType)}`);

@@ -24,7 +24,11 @@ export class RoomError extends Error {
   /** The method of the request that failed, when there was one. */
   readonly method?: string;
 
-  constructor(code: RoomErrorCode, message: string, extra: { response?: RoomResponse | JsonObject; method?: string } = {}) {
+  constructor(
+    code: RoomErrorCode,
+    message: string,
+    extra: { response?: RoomResponse | JsonObject; method?: string } = {},
+  ) {
     super(message);
     this.name = 'RoomError';
     this.code = code;

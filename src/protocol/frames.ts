@@ -29,7 +29,11 @@ export function classifyFrame(data: Buffer | ArrayBuffer | Buffer[], isBinary: b
     return { kind: 'ignored', problem: 'json', description: `ignored a frame that is not JSON: ${snippet(text)}` };
   }
   if (typeof frame !== 'object' || frame === null || Array.isArray(frame)) {
-    return { kind: 'ignored', problem: 'shape', description: `ignored a frame that is not a JSON object: ${snippet(text)}` };
+    return {
+      kind: 'ignored',
+      problem: 'shape',
+      description: `ignored a frame that is not a JSON object: ${snippet(text)}`,
+    };
   }
   const obj = frame as JsonObject;
   if (obj.method === 'event') {

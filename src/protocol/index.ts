@@ -3,7 +3,13 @@ export { RoomClient, ALL_EVENTS } from './client';
 export { ConnectionPool, sharedPool, type Lease, type PoolOptions } from './pool';
 export { testConnection, testReachability, type ProbeResult } from './probe';
 export { validateRequest, methodSchema, type ValidateOptions, type JsonSchema } from './schemas';
-export { outcomeRule, hasOutcome, OUTCOME_METHODS, OUTCOME_METHODS as outcomeMethods, type OutcomeRule } from './outcomes';
+export {
+  outcomeRule,
+  hasOutcome,
+  OUTCOME_METHODS,
+  OUTCOME_METHODS as outcomeMethods,
+  type OutcomeRule,
+} from './outcomes';
 export { discoverWsPort, DiscoveryError } from './discovery';
 export { backoffDelay } from './backoff';
 export { DEFAULT_TUNING, resolveTuning } from './tuning';

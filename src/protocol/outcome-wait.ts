@@ -1,6 +1,14 @@
 import { RoomError } from './errors';
 import { judgeOutcome, outcomeEvents, type OutcomeRule } from './outcomes';
-import type { JsonObject, OutcomeResult, RequestOptions, RoomNotification, RoomResponse, StateChange, Unsubscribe } from './types';
+import type {
+  JsonObject,
+  OutcomeResult,
+  RequestOptions,
+  RoomNotification,
+  RoomResponse,
+  StateChange,
+  Unsubscribe,
+} from './types';
 
 /** What the outcome wait needs from the client (RoomClient provides it). */
 export interface OutcomeHost {
@@ -60,8 +68,20 @@ export function waitForOutcome(
     const onState = (change: StateChange) => {
       // Only after the response: before it, request() itself reports a lost connection.
       if (!response || change.state === 'ready') return;
-      if (change.state === 'closed') fail(new RoomError('CLOSED', `${method}: the Room connection was closed while waiting for the outcome`, { method }));
-      else fail(new RoomError('CONNECTION_LOST', `${method}: connection lost while waiting for the outcome (${change.reason ?? change.state})`, { method }));
+      if (change.state === 'closed')
+        fail(
+          new RoomError('CLOSED', `${method}: the Room connection was closed while waiting for the outcome`, {
+            method,
+          }),
+        );
+      else
+        fail(
+          new RoomError(
+            'CONNECTION_LOST',
+            `${method}: connection lost while waiting for the outcome (${change.reason ?? change.state})`,
+            { method },
+          ),
+        );
     };
     // Listen BEFORE sending: the outcome may arrive right behind (or even before) the response.
     for (const event of outcomeEvents(rule)) unsubscribers.push(host.subscribe(event, onNotification));
@@ -72,7 +92,12 @@ export function waitForOutcome(
         response = r;
         const left = timeoutMs - (Date.now() - startedAt);
         const timeout = () =>
-          fail(new RoomError('TIMEOUT', `${method}: accepted, but no outcome notification within ${timeoutMs} ms`, { method, response: r }));
+          fail(
+            new RoomError('TIMEOUT', `${method}: accepted, but no outcome notification within ${timeoutMs} ms`, {
+              method,
+              response: r,
+            }),
+          );
         if (success) succeedIfComplete();
         else if (left <= 0) timeout();
         else timer = setTimeout(timeout, left);

@@ -23,21 +23,46 @@ export interface OutcomeRule {
   failure: OutcomeMatcher[];
 }
 
-const ev = (event: string, when?: OutcomeMatcher['when'], text?: OutcomeMatcher['text']): OutcomeMatcher => ({ event, when, text });
+const ev = (event: string, when?: OutcomeMatcher['when'], text?: OutcomeMatcher['text']): OutcomeMatcher => ({
+  event,
+  when,
+  text,
+});
 const stopCallingText = (n: RoomNotification): string =>
   n.side === 1 ? 'the other side stopped the call' : 'the call was cancelled on the Room';
 
 const RULES: Record<string, OutcomeRule> = {
   // [DOC flow B] answered -> conferenceCreated; declined -> rejectReceived{cause}; cancelled -> stopCalling{side}.
-  call: { success: [ev('conferenceCreated')], failure: [ev('rejectReceived', undefined, (n) => rejectCauseText(n.cause)), ev('stopCalling', undefined, stopCallingText)] },
+  call: {
+    success: [ev('conferenceCreated')],
+    failure: [
+      ev('rejectReceived', undefined, (n) => rejectCauseText(n.cause)),
+      ev('stopCalling', undefined, stopCallingText),
+    ],
+  },
   // [flow C] stopCalling = the caller gave up before we accepted [guess].
   accept: { success: [ev('conferenceCreated')], failure: [ev('stopCalling', undefined, stopCallingText)] },
   // [flow E] rejectReceived as the failure of createConference is a guess.
-  createConference: { success: [ev('conferenceCreated')], failure: [ev('rejectReceived', undefined, (n) => rejectCauseText(n.cause))] },
+  createConference: {
+    success: [ev('conferenceCreated')],
+    failure: [ev('rejectReceived', undefined, (n) => rejectCauseText(n.cause))],
+  },
   // [flow A] serverDisconnected as the failure is a guess (no documented "connect failed" event).
-  connectToServer: { success: [ev('serverConnected')], failure: [ev('serverDisconnected', undefined, () => 'disconnected from the server')] },
+  connectToServer: {
+    success: [ev('serverConnected')],
+    failure: [ev('serverDisconnected', undefined, () => 'disconnected from the server')],
+  },
   // [DOC] login event result 0 = success, else the catalogue's login result text.
-  login: { success: [ev('login', (n) => n.result === 0)], failure: [ev('login', (n) => n.result !== 0, (n) => loginResultText(n.result))] },
+  login: {
+    success: [ev('login', (n) => n.result === 0)],
+    failure: [
+      ev(
+        'login',
+        (n) => n.result !== 0,
+        (n) => loginResultText(n.result),
+      ),
+    ],
+  },
   logout: { success: [ev('logout')], failure: [] },
   // [flow D] conferenceDeleted; stopCalling when hanging up while the call is still ringing [guess].
   hangUp: { success: [ev('conferenceDeleted'), ev('stopCalling')], failure: [] },

@@ -32,7 +32,8 @@ export class ConnectionPool {
 
   constructor(options: PoolOptions = {}) {
     const grace = options.graceMs ?? 5000;
-    if (typeof grace !== 'number' || !Number.isFinite(grace) || grace < 0) throw new TypeError('graceMs must be a non-negative number');
+    if (typeof grace !== 'number' || !Number.isFinite(grace) || grace < 0)
+      throw new TypeError('graceMs must be a non-negative number');
     this.graceMs = grace;
   }
 

@@ -24,11 +24,18 @@ function capitalize(text: string): string {
  * (no retries), report in one readable sentence, and always close. Note: with a role that a running flow
  * also uses, the probe briefly takes that control mode (the Room allows one connection per mode).
  */
-export async function testConnection(endpoint: EndpointOptions, options: { timeoutMs?: number; logger?: Logger } = {}): Promise<ProbeResult> {
+export async function testConnection(
+  endpoint: EndpointOptions,
+  options: { timeoutMs?: number; logger?: Logger } = {},
+): Promise<ProbeResult> {
   const timeoutMs = options.timeoutMs ?? 10_000;
   let client: RoomClient;
   try {
-    client = new RoomClient(endpoint, { connectTimeoutMs: timeoutMs, requestTimeoutMs: timeoutMs, heartbeatIntervalMs: 0 }, options.logger);
+    client = new RoomClient(
+      endpoint,
+      { connectTimeoutMs: timeoutMs, requestTimeoutMs: timeoutMs, heartbeatIntervalMs: 0 },
+      options.logger,
+    );
   } catch (err) {
     return { ok: false, message: `Invalid configuration: ${err instanceof Error ? err.message : String(err)}` };
   }
@@ -48,9 +55,18 @@ export async function testConnection(endpoint: EndpointOptions, options: { timeo
       return { ok: false, message: capitalize(reason), wsPort: client.wsPort };
     }
     const appState = await waitForAppState(client, Math.max(1, timeoutMs - (Date.now() - startedAt)));
-    const parts = [appState !== undefined ? `app state ${appStateName(appState)}` : undefined, client.role ? `role ${client.role}` : undefined];
+    const parts = [
+      appState !== undefined ? `app state ${appStateName(appState)}` : undefined,
+      client.role ? `role ${client.role}` : undefined,
+    ];
     const detail = parts.filter(Boolean).join(', ');
-    return { ok: true, message: `Connected${detail ? `: ${detail}` : ''}`, appState, role: client.role, wsPort: client.wsPort };
+    return {
+      ok: true,
+      message: `Connected${detail ? `: ${detail}` : ''}`,
+      appState,
+      role: client.role,
+      wsPort: client.wsPort,
+    };
   } finally {
     await client.close();
   }
@@ -74,7 +90,10 @@ function waitForAppState(client: RoomClient, timeoutMs: number): Promise<number 
  * deployed connection already holds the control mode the test would take: authenticating would make the
  * Room displace that live connection (one connection per mode), so the credentials are left untested.
  */
-export async function testReachability(endpoint: EndpointOptions, options: { timeoutMs?: number } = {}): Promise<ProbeResult> {
+export async function testReachability(
+  endpoint: EndpointOptions,
+  options: { timeoutMs?: number } = {},
+): Promise<ProbeResult> {
   const timeoutMs = options.timeoutMs ?? 10_000;
   const startedAt = Date.now();
   const left = () => Math.max(1, timeoutMs - (Date.now() - startedAt));

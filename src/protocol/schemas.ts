@@ -77,7 +77,10 @@ function describeValue(v: unknown): string {
 
 /** "/inviteList/0" -> 'parameter "inviteList" item 0' */
 function where(instancePath: string): string {
-  const parts = instancePath.split('/').slice(1).map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
+  const parts = instancePath
+    .split('/')
+    .slice(1)
+    .map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
   if (parts.length === 0) return 'params';
   const [head, ...rest] = parts;
   return `parameter "${head}"` + rest.map((r) => (/^\d+$/.test(r) ? ` item ${r}` : `.${r}`)).join('');
@@ -107,7 +110,11 @@ function suggestion(method: string): string {
  * Checks a request before it is sent. Returns a RoomError (UNKNOWN_METHOD or INVALID_PARAMS) with a
  * readable message, or undefined when the request may go out.
  */
-export function validateRequest(method: unknown, params: unknown, options: ValidateOptions = {}): RoomError | undefined {
+export function validateRequest(
+  method: unknown,
+  params: unknown,
+  options: ValidateOptions = {},
+): RoomError | undefined {
   const strict = options.strict !== false;
   if (typeof method !== 'string' || !METHOD_NAME.test(method)) {
     return new RoomError(
@@ -117,7 +124,9 @@ export function validateRequest(method: unknown, params: unknown, options: Valid
     );
   }
   if (!isPlainObject(params)) {
-    return new RoomError('INVALID_PARAMS', `${method}: params must be an object, got ${describeValue(params)}`, { method });
+    return new RoomError('INVALID_PARAMS', `${method}: params must be an object, got ${describeValue(params)}`, {
+      method,
+    });
   }
   for (const key of FORBIDDEN_KEYS) {
     if (Object.prototype.hasOwnProperty.call(params, key)) {
@@ -126,7 +135,9 @@ export function validateRequest(method: unknown, params: unknown, options: Valid
   }
   for (const key of RESERVED_KEYS) {
     if (Object.prototype.hasOwnProperty.call(params, key)) {
-      return new RoomError('INVALID_PARAMS', `${method}: "${key}" cannot be a parameter (the client sets it)`, { method });
+      return new RoomError('INVALID_PARAMS', `${method}: "${key}" cannot be a parameter (the client sets it)`, {
+        method,
+      });
     }
   }
   const validate = validatorFor(method);

@@ -111,16 +111,20 @@ export class EditorPage {
   }
 
   private async waitForNewNode(before: string[], what: string): Promise<string> {
-    const handle = await this.page.waitForFunction(
-      (known: string[]) => {
-        const ids = Array.from(document.querySelectorAll('#red-ui-workspace-chart g.red-ui-flow-node-group')).map((e) => e.id);
-        return ids.find((id) => !known.includes(id)) ?? false;
-      },
-      before,
-      { timeout: UI_TIMEOUT_MS },
-    ).catch((err: Error) => {
-      throw new Error(`${what} never appeared on the workspace: ${err.message}`);
-    });
+    const handle = await this.page
+      .waitForFunction(
+        (known: string[]) => {
+          const ids = Array.from(document.querySelectorAll('#red-ui-workspace-chart g.red-ui-flow-node-group')).map(
+            (e) => e.id,
+          );
+          return ids.find((id) => !known.includes(id)) ?? false;
+        },
+        before,
+        { timeout: UI_TIMEOUT_MS },
+      )
+      .catch((err: Error) => {
+        throw new Error(`${what} never appeared on the workspace: ${err.message}`);
+      });
     return (await handle.jsonValue()) as string;
   }
 
@@ -133,7 +137,9 @@ export class EditorPage {
   nodeLabelled(label: string): Locator {
     return this.page
       .locator('#red-ui-workspace-chart g.red-ui-flow-node-group')
-      .filter({ has: this.page.locator('.red-ui-flow-node-label', { hasText: new RegExp(`^\\s*${escapeRegExp(label)}\\s*$`) }) });
+      .filter({
+        has: this.page.locator('.red-ui-flow-node-label', { hasText: new RegExp(`^\\s*${escapeRegExp(label)}\\s*$`) }),
+      });
   }
 
   /** The status text under a node ('' when none shows). */
@@ -142,12 +148,20 @@ export class EditorPage {
   }
 
   /** Waits for the node's status to show with this fill colour; returns its text. */
-  async waitForStatus(node: Locator, fill: 'green' | 'red' | 'yellow' | 'grey' | 'blue', timeoutMs = 30000): Promise<string> {
-    const shape = node.locator(`.red-ui-flow-node-status-group .red-ui-flow-node-status-dot-${fill}, .red-ui-flow-node-status-group .red-ui-flow-node-status-ring-${fill}`);
+  async waitForStatus(
+    node: Locator,
+    fill: 'green' | 'red' | 'yellow' | 'grey' | 'blue',
+    timeoutMs = 30000,
+  ): Promise<string> {
+    const shape = node.locator(
+      `.red-ui-flow-node-status-group .red-ui-flow-node-status-dot-${fill}, .red-ui-flow-node-status-group .red-ui-flow-node-status-ring-${fill}`,
+    );
     try {
       await shape.first().waitFor({ state: 'visible', timeout: timeoutMs });
     } catch (err) {
-      throw new Error(`the node's status never turned ${fill} (it shows "${await this.statusText(node)}"): ${(err as Error).message}`);
+      throw new Error(
+        `the node's status never turned ${fill} (it shows "${await this.statusText(node)}"): ${(err as Error).message}`,
+      );
     }
     return this.statusText(node);
   }
@@ -234,7 +248,10 @@ export class EditorPage {
     if (await confirm.isVisible()) {
       const dialog = this.page.locator('.red-ui-notification').filter({ has: confirm });
       const text = (await dialog.innerText()).trim();
-      await dialog.getByRole('button', { name: 'Cancel' }).click().catch(() => undefined);
+      await dialog
+        .getByRole('button', { name: 'Cancel' })
+        .click()
+        .catch(() => undefined);
       throw new Error(`Deploy asked for confirmation instead of deploying: ${text}`);
     }
     // The button greys out once nothing is left to deploy; the shade over the workspace goes a moment later.
@@ -262,7 +279,9 @@ export class EditorPage {
     for (const n of await shown.all()) await n.click({ timeout: 2000 }).catch(() => undefined);
     // They fade out; a notification that will not close is only cosmetic, so this wait may give up.
     await this.page
-      .waitForFunction(() => document.querySelectorAll('.red-ui-notification').length === 0, undefined, { timeout: 5000 })
+      .waitForFunction(() => document.querySelectorAll('.red-ui-notification').length === 0, undefined, {
+        timeout: 5000,
+      })
       .catch(() => undefined);
   }
 
@@ -284,21 +303,28 @@ export class EditorPage {
     const text = this.page.locator('#red-ui-clipboard-dialog-import-text');
     await text.fill(JSON.stringify(flow));
     await text.press('End'); // the dialog validates on key-up
-    await this.page.locator('#red-ui-clipboard-dialog-ok:not(.ui-state-disabled):not([disabled])').waitFor({ state: 'visible' });
+    await this.page
+      .locator('#red-ui-clipboard-dialog-ok:not(.ui-state-disabled):not([disabled])')
+      .waitFor({ state: 'visible' });
     return this.finishImport(at);
   }
 
   /** Import > Examples > <module> > <example>, imported and dropped at `at`. Returns the notification text. */
   async importExample(moduleName: string, example: string, at: CanvasPoint): Promise<string> {
     await this.openImportDialog();
-    await this.page.locator('#red-ui-clipboard-dialog-import-tabs a[href="#red-ui-clipboard-dialog-import-tab-examples"]').click();
+    await this.page
+      .locator('#red-ui-clipboard-dialog-import-tabs a[href="#red-ui-clipboard-dialog-import-tab-examples"]')
+      .click();
     const tree = this.page.locator('#red-ui-clipboard-dialog-import-tab-examples');
     await tree.waitFor({ state: 'visible' });
-    const label = (text: string) => tree.locator('.red-ui-treeList-label').filter({ has: this.page.getByText(text, { exact: true }) });
+    const label = (text: string) =>
+      tree.locator('.red-ui-treeList-label').filter({ has: this.page.getByText(text, { exact: true }) });
     const file = label(example);
     if (!(await file.isVisible())) await label(moduleName).click();
     await file.click();
-    await this.page.locator('#red-ui-clipboard-dialog-ok:not(.ui-state-disabled):not([disabled])').waitFor({ state: 'visible' });
+    await this.page
+      .locator('#red-ui-clipboard-dialog-ok:not(.ui-state-disabled):not([disabled])')
+      .waitFor({ state: 'visible' });
     return this.finishImport(at);
   }
 
@@ -313,7 +339,11 @@ export class EditorPage {
     await this.page.mouse.move(p.x, p.y, { steps: 4 });
     await this.page.mouse.click(p.x, p.y);
     // "Imported: N nodes" ends an import (English editor); warnings such as unknown types come at the same time.
-    await this.page.locator('.red-ui-notification').filter({ hasText: /Imported/ }).first().waitFor({ state: 'visible' });
+    await this.page
+      .locator('.red-ui-notification')
+      .filter({ hasText: /Imported/ })
+      .first()
+      .waitFor({ state: 'visible' });
     return (await this.page.locator('.red-ui-notification').allInnerTexts()).map((t) => t.trim()).join('\n---\n');
   }
 
@@ -373,7 +403,9 @@ export class EditorPage {
    */
   async helpShown(title: string): Promise<{ headings: string[]; text: string }> {
     const stack = this.sidebarContent('help');
-    await stack.locator('.red-ui-help-title', { hasText: new RegExp(`^\\s*${escapeRegExp(title)}\\s*$`) }).waitFor({ state: 'visible' });
+    await stack
+      .locator('.red-ui-help-title', { hasText: new RegExp(`^\\s*${escapeRegExp(title)}\\s*$`) })
+      .waitFor({ state: 'visible' });
     const body = stack.locator('.red-ui-help').first();
     await body.waitFor({ state: 'visible' });
     const headings = (await body.locator('h3').allInnerTexts()).map((h) => h.trim());

@@ -30,7 +30,9 @@ export function browserFlavours(): BrowserFlavour[] {
       nodeRed: 'node-red-5',
       label: `Node-RED ${packageVersion('node-red-5')}`,
       prefix: 'nr5-',
-      unavailable: fs.existsSync(node22Binary) ? undefined : `Node 22 is missing at ${node22Binary} (npm ci --prefix compat/node22)`,
+      unavailable: fs.existsSync(node22Binary)
+        ? undefined
+        : `Node 22 is missing at ${node22Binary} (npm ci --prefix compat/node22)`,
     },
   ];
   return only ? all.filter((f) => f.nodeRed === only) : all;
@@ -84,7 +86,7 @@ export async function startEditorFixture(options: FixtureOptions): Promise<Edito
     });
     await emulator.start();
     stack.push(() => emulator.stop());
-    const flows = typeof options.flows === 'function' ? options.flows(emulator) : options.flows ?? [];
+    const flows = typeof options.flows === 'function' ? options.flows(emulator) : (options.flows ?? []);
     const nodeRed = await startNodeRed({ nodeRed: options.flavour.nodeRed, flows });
     stack.push(() => nodeRed.stop());
     const browser = await launchBrowser(options.browser);

@@ -16,11 +16,15 @@ describe('example 01 Call button', function () {
   });
 
   const press = (name: string) => rig!.nodeRed.inject(rig!.node(name).id);
-  const roomIdle = () => waitUntil(rig!.emulator, ['appState'], () => rig!.emulator.appState === 3, 20000, 'the Room idle');
+  const roomIdle = () =>
+    waitUntil(rig!.emulator, ['appState'], () => rig!.emulator.appState === 3, 20000, 'the Room idle');
 
   it('calls a peer that answers and shows the conference in the debug sidebar', async () => {
     await press('Call echo (answers)');
-    const answered = await rig!.comms.waitForDebug('call answered', (v) => (v as { payload?: { event?: string } }).payload?.event === 'conferenceCreated');
+    const answered = await rig!.comms.waitForDebug(
+      'call answered',
+      (v) => (v as { payload?: { event?: string } }).payload?.event === 'conferenceCreated',
+    );
     const msg = answered.value as { payload: { confId: string }; response: { result: boolean } };
     assert.equal(msg.response.result, true, 'msg.response holds the immediate reply');
     assert.equal(msg.payload.confId, rig!.emulator.conference?.confId);

@@ -36,7 +36,11 @@ describe('example 05 Connection watchdog', function () {
 
   const alerts = () => dashboard!.received.filter((m) => m.topic === TOPIC).map((m) => m.payload as Alert);
   const nextAlert = async (since: number, match: (a: Alert) => boolean, timeoutMs = 30000) => {
-    const found = await dashboard!.waitFor(TOPIC, (p, m) => dashboard!.received.indexOf(m) >= since && match(p as Alert), timeoutMs);
+    const found = await dashboard!.waitFor(
+      TOPIC,
+      (p, m) => dashboard!.received.indexOf(m) >= since && match(p as Alert),
+      timeoutMs,
+    );
     return found.payload as Alert;
   };
 
@@ -45,7 +49,10 @@ describe('example 05 Connection watchdog', function () {
     const first = await nextAlert(0, () => true);
     assert.equal(first.alert, false);
     assert.equal(first.state, 'ready');
-    assert.deepEqual(alerts().filter((a) => a.alert), []);
+    assert.deepEqual(
+      alerts().filter((a) => a.alert),
+      [],
+    );
   });
 
   it('alerts once when the Room becomes unreachable, and reports recovery', async () => {

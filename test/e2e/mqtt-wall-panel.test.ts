@@ -28,7 +28,8 @@ function wallPanelSuite(kind: BrokerKind): void {
 
     before(async function () {
       if (kind === 'mosquitto' && !mosquittoAvailable()) {
-        if (process.env.CI === 'true') throw new Error('mosquitto is not installed (apt-get install -y mosquitto); CI needs it');
+        if (process.env.CI === 'true')
+          throw new Error('mosquitto is not installed (apt-get install -y mosquitto); CI needs it');
         // eslint-disable-next-line no-console
         console.log('      (skipped: mosquitto is not installed; apt-get install -y mosquitto to run it)');
         this.skip();
@@ -94,7 +95,11 @@ function wallPanelSuite(kind: BrokerKind): void {
       await panel!.waitFor(`${ROOM}/event/appStateChanged`, (p) => (p as { appState?: number }).appState === 5);
 
       const expected = emulator.conference!.participants.length;
-      await stateAfter(since, (s) => s.inConference && s.confId === confId && s.participants === expected, `in conference ${confId}`);
+      await stateAfter(
+        since,
+        (s) => s.inConference && s.confId === confId && s.participants === expected,
+        `in conference ${confId}`,
+      );
       const { state, retain } = await latePanelState();
       assert.equal(retain, true);
       assert.deepEqual(state, { connected: true, appState: 5, inConference: true, confId, participants: expected });
@@ -125,7 +130,10 @@ function wallPanelSuite(kind: BrokerKind): void {
       await panel!.publish(`${ROOM}/cmd/setMicMute`, 'not json');
       const invalid = await panel!.waitFor(`${ROOM}/response/setMicMute`);
       assert.equal((invalid.payload as { code?: string }).code, 'INVALID_PARAMS');
-      assert.ok(!rig!.emulator.requests.some((r) => r.frame.method === 'setMicMute'), 'nothing invalid reached the Room');
+      assert.ok(
+        !rig!.emulator.requests.some((r) => r.frame.method === 'setMicMute'),
+        'nothing invalid reached the Room',
+      );
     });
 
     it('hangs up from cmd/hangUp and the retained state goes back to idle', async () => {
@@ -133,7 +141,11 @@ function wallPanelSuite(kind: BrokerKind): void {
       await panel!.publish(`${ROOM}/cmd/hangUp`, {});
       await panel!.waitFor(`${ROOM}/response/hangUp`);
       await waitUntil(rig!.emulator, ['appState'], () => rig!.emulator.appState === 3, 20000, 'the Room idle again');
-      await stateAfter(since, (s) => s.appState === 3 && !s.inConference && s.confId === null && s.participants === 0, 'idle');
+      await stateAfter(
+        since,
+        (s) => s.appState === 3 && !s.inConference && s.confId === null && s.participants === 0,
+        'idle',
+      );
       const { state } = await latePanelState();
       assert.deepEqual(state, { connected: true, appState: 3, inConference: false, confId: null, participants: 0 });
     });

@@ -54,7 +54,12 @@ describe('npm start (the demo)', function () {
 
   it('comes up green, serves the editor, the Room status page and MQTT, and stops on Ctrl-C', async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'trueconf-demo-'));
-    const [editorPort, webPort, wsPort, mqttPort] = [await freePort(), await freePort(), await freePort(), await freePort()];
+    const [editorPort, webPort, wsPort, mqttPort] = [
+      await freePort(),
+      await freePort(),
+      await freePort(),
+      await freePort(),
+    ];
     child = spawn(process.execPath, [path.join(repoRoot, 'scripts', 'start-demo.js')], {
       cwd: repoRoot,
       env: {
@@ -84,23 +89,54 @@ describe('npm start (the demo)', function () {
     const ready = await waitForLine(/demo ready: all (\d+) room nodes connected/, 60000);
     const total = Number(/all (\d+) room nodes/.exec(ready)![1]);
     assert.ok(total >= 5, `every example's room nodes count (${total})`);
-    assert.ok(lines.some((l) => l.includes(`http://127.0.0.1:${editorPort}/`)), 'prints the editor URL');
-    assert.ok(lines.some((l) => l.includes(`http://127.0.0.1:${webPort}/`)), 'prints the Room status page URL');
-    assert.ok(lines.some((l) => l.includes(`mqtt://127.0.0.1:${mqttPort}`)), 'prints the MQTT URL');
+    assert.ok(
+      lines.some((l) => l.includes(`http://127.0.0.1:${editorPort}/`)),
+      'prints the editor URL',
+    );
+    assert.ok(
+      lines.some((l) => l.includes(`http://127.0.0.1:${webPort}/`)),
+      'prints the Room status page URL',
+    );
+    assert.ok(
+      lines.some((l) => l.includes(`mqtt://127.0.0.1:${mqttPort}`)),
+      'prints the MQTT URL',
+    );
 
     const editor = await httpRequest('GET', `http://127.0.0.1:${editorPort}/`, undefined, { Accept: 'text/html' });
     assert.equal(editor.status, 200);
     assert.match(editor.body, /Node-RED/);
     const flows = await httpRequest('GET', `http://127.0.0.1:${editorPort}/flows`);
-    const tabs = (flows.json as Array<{ type: string; label?: string }>).filter((n) => n.type === 'tab').map((n) => n.label);
-    assert.deepEqual(tabs, ['Call button', 'MQTT wall panel', 'Occupancy', 'Auto-answer allowlist', 'Connection watchdog']);
-    const nodes = await httpRequest('GET', `http://127.0.0.1:${editorPort}/nodes`, undefined, { Accept: 'application/json' });
+    const tabs = (flows.json as Array<{ type: string; label?: string }>)
+      .filter((n) => n.type === 'tab')
+      .map((n) => n.label);
+    assert.deepEqual(tabs, [
+      'Call button',
+      'MQTT wall panel',
+      'Occupancy',
+      'Auto-answer allowlist',
+      'Connection watchdog',
+    ]);
+    const nodes = await httpRequest('GET', `http://127.0.0.1:${editorPort}/nodes`, undefined, {
+      Accept: 'application/json',
+    });
     assert.ok(JSON.stringify(nodes.json).includes('room-command'), 'the package is loaded');
     // Import > Examples lists this package's examples.
-    const listed = await httpRequest('GET', `http://127.0.0.1:${editorPort}/library/examples/flows/node-red-contrib-trueconf-room`);
+    const listed = await httpRequest(
+      'GET',
+      `http://127.0.0.1:${editorPort}/library/examples/flows/node-red-contrib-trueconf-room`,
+    );
     const names = (listed.json as Array<{ fn?: string } | string>).map((e) => (typeof e === 'string' ? e : e.fn));
-    for (const name of ['01 Call button', '02 MQTT wall panel', '03 Occupancy', '04 Auto-answer allowlist', '05 Connection watchdog']) {
-      assert.ok(names.some((n) => n?.startsWith(name)), `Import > Examples offers "${name}" (got ${JSON.stringify(listed.json)})`);
+    for (const name of [
+      '01 Call button',
+      '02 MQTT wall panel',
+      '03 Occupancy',
+      '04 Auto-answer allowlist',
+      '05 Connection watchdog',
+    ]) {
+      assert.ok(
+        names.some((n) => n?.startsWith(name)),
+        `Import > Examples offers "${name}" (got ${JSON.stringify(listed.json)})`,
+      );
     }
 
     // What the user sees in the editor: every room node green.

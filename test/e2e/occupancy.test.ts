@@ -40,7 +40,13 @@ describe('example 03 Occupancy', function () {
   const requestsFor = (method: string) => rig!.emulator.requests.filter((r) => r.frame.method === method);
   /** Where the decision node stands: its status text (what the user sees under it). */
   const decideStatus = (match: RegExp) =>
-    waitUntil(rig!.comms.events, ['status'], () => match.test(rig!.comms.statuses.get(rig!.node('decide').id)?.text ?? ''), 15000, `decide status ${match}`);
+    waitUntil(
+      rig!.comms.events,
+      ['status'],
+      () => match.test(rig!.comms.statuses.get(rig!.node('decide').id)?.text ?? ''),
+      15000,
+      `decide status ${match}`,
+    );
 
   async function startConference(): Promise<void> {
     const reply = await touchPanel!.request('call', { peerId: 'echo' });
@@ -77,7 +83,13 @@ describe('example 03 Occupancy', function () {
 
   it('does not hang up when someone comes back in time, and wakes the Room', async () => {
     await sensor!.publish(TOPIC, 'occupied');
-    await waitUntil(rig!.emulator, ['request'], () => requestsFor('setSleepMode').length === 2, 15000, 'the second wake');
+    await waitUntil(
+      rig!.emulator,
+      ['request'],
+      () => requestsFor('setSleepMode').length === 2,
+      15000,
+      'the second wake',
+    );
     await startConference();
     await sensor!.publish(TOPIC, 'false');
     await decideStatus(/^empty, in conference/);

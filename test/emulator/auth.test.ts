@@ -31,7 +31,10 @@ describe('emulator: auth and control modes', () => {
       assert.equal(res.previleges, 2);
       assert.equal(typeof res.token, 'string');
       assert.equal(typeof res.tokenForHttpServer, 'string');
-      assert.deepEqual(room.clients().map((k) => k.role), ['admin']);
+      assert.deepEqual(
+        room.clients().map((k) => k.role),
+        ['admin'],
+      );
     });
 
     it('refuses commands before auth with "not authorized"', async () => {
@@ -116,7 +119,10 @@ describe('emulator: auth and control modes', () => {
     it('wrong credentials: result false, resultCode 3, "wrong credentials"', async () => {
       const c = await open();
       const res = await c.request('auth', { type: 'secured', credentials: 's3cret!' });
-      assert.deepEqual({ result: res.result, resultCode: res.resultCode, error: res.error }, { result: false, resultCode: 3, error: 'wrong credentials' });
+      assert.deepEqual(
+        { result: res.result, resultCode: res.resultCode, error: res.error },
+        { result: false, resultCode: 3, error: 'wrong credentials' },
+      );
       const unsecured = await c.request('auth', { type: 'unsecured' });
       assert.equal(unsecured.result, false, 'unsecured auth fails when both modes are protected');
     });

@@ -4,7 +4,8 @@ import { waitForEvent } from '../support/wait';
 import { closeAll, RawClient, type Frame } from './raw-client';
 
 /** The names of the notifications a client saw, in order, without authorizationNeeded noise. */
-const names = (c: RawClient) => c.events().map((f) => (f.event === 'appStateChanged' ? `appState ${f.appState}` : String(f.event)));
+const names = (c: RawClient) =>
+  c.events().map((f) => (f.event === 'appStateChanged' ? `appState ${f.appState}` : String(f.event)));
 
 describe('emulator: calls, conferences and media', () => {
   let room: RoomEmulator;
@@ -31,7 +32,13 @@ describe('emulator: calls, conferences and media', () => {
       assert.equal(res.result, true);
       const created = await c.event('conferenceCreated');
       await c.event('newParticipantInConference');
-      assert.deepEqual(names(c), ['inviteSent', 'appState 4', 'conferenceCreated', 'appState 5', 'newParticipantInConference']);
+      assert.deepEqual(names(c), [
+        'inviteSent',
+        'appState 4',
+        'conferenceCreated',
+        'appState 5',
+        'newParticipantInConference',
+      ]);
       const invite = c.events('inviteSent')[0];
       assert.equal(invite.peerId, 'alice@emulator.local', 'a short id resolves against the Room server');
       assert.equal(invite.confType, 0);
@@ -40,11 +47,20 @@ describe('emulator: calls, conferences and media', () => {
       assert.equal(created.confType, 0);
       assert.equal(created.peerId, 'alice@emulator.local');
       assert.equal(room.appState, 5);
-      assert.deepEqual(room.conference?.participants.map((p) => p.peerId), ['room@emulator.local', 'alice@emulator.local']);
+      assert.deepEqual(
+        room.conference?.participants.map((p) => p.peerId),
+        ['room@emulator.local', 'alice@emulator.local'],
+      );
       const parts = (await c.request('getConferenceParticipants')).participants as Frame[];
-      assert.deepEqual(parts.map((p) => p.peerId), ['room@emulator.local', 'alice@emulator.local']);
+      assert.deepEqual(
+        parts.map((p) => p.peerId),
+        ['room@emulator.local', 'alice@emulator.local'],
+      );
       const confs = (await c.request('getConferences')).conferences as Frame[];
-      assert.deepEqual([confs[0].type, confs[0].direction, confs[0].peerId], ['p2p', 'outgoing', 'alice@emulator.local']);
+      assert.deepEqual(
+        [confs[0].type, confs[0].direction, confs[0].peerId],
+        ['p2p', 'outgoing', 'alice@emulator.local'],
+      );
     });
 
     it('a listed peer answers after its own delay', async () => {
@@ -116,7 +132,12 @@ describe('emulator: calls, conferences and media', () => {
       const before = c.events().length;
       assert.equal((await c.request('hangUp', { forAll: true })).result, true);
       await c.event('appStateChanged', (f) => f.appState === 3);
-      assert.deepEqual(names(c).slice(before), ['appState 6', 'participantLeftConference', 'conferenceDeleted', 'appState 3']);
+      assert.deepEqual(names(c).slice(before), [
+        'appState 6',
+        'participantLeftConference',
+        'conferenceDeleted',
+        'appState 3',
+      ]);
       assert.equal(c.events('conferenceDeleted')[0].confId, created.confId);
       assert.equal(room.conference, undefined);
     });
@@ -139,7 +160,10 @@ describe('emulator: calls, conferences and media', () => {
     it('accept: inviteReceived, appState 4, then conferenceCreated and appState 5', async () => {
       const confId = room.incomingCall({ peerId: 'erin', peerDn: 'Erin' });
       const invite = await c.event('inviteReceived');
-      assert.deepEqual([invite.peerId, invite.peerDn, invite.type, invite.confId], ['erin@emulator.local', 'Erin', 0, confId]);
+      assert.deepEqual(
+        [invite.peerId, invite.peerDn, invite.type, invite.confId],
+        ['erin@emulator.local', 'Erin', 0, confId],
+      );
       await c.event('appStateChanged', (f) => f.appState === 4);
       assert.equal((await c.request('accept')).result, true);
       const created = await c.event('conferenceCreated');
@@ -172,7 +196,10 @@ describe('emulator: calls, conferences and media', () => {
       assert.deepEqual([invite.type, invite.confTitle], [1, 'Board']);
       await c.request('accept');
       const created = await c.event('conferenceCreated');
-      assert.deepEqual([created.confType, created.confTitle, created.conferenceOwner], [1, 'Board', 'erin@emulator.local']);
+      assert.deepEqual(
+        [created.confType, created.confTitle, created.conferenceOwner],
+        [1, 'Board', 'erin@emulator.local'],
+      );
     });
 
     it('autoAccept in the settings answers by itself', async () => {
@@ -198,9 +225,14 @@ describe('emulator: calls, conferences and media', () => {
       });
       assert.equal(res.result, true);
       const created = await c.event('conferenceCreated');
-      assert.deepEqual([created.confTitle, created.confType, created.conferenceOwner], ['Weekly', 2, 'room@emulator.local']);
+      assert.deepEqual(
+        [created.confTitle, created.confType, created.conferenceOwner],
+        ['Weekly', 2, 'room@emulator.local'],
+      );
       await c.event('appStateChanged', (f) => f.appState === 5);
-      const joined = [await c.event('newParticipantInConference'), await c.event('newParticipantInConference')].map((f) => f.peerId).sort();
+      const joined = [await c.event('newParticipantInConference'), await c.event('newParticipantInConference')]
+        .map((f) => f.peerId)
+        .sort();
       assert.deepEqual(joined, ['alice@emulator.local', 'gina@other.server']);
       assert.equal((await c.event('rejectReceived')).cause, 2);
       const parts = (await c.request('getConferenceParticipants')).participants as Frame[];
@@ -230,11 +262,19 @@ describe('emulator: calls, conferences and media', () => {
     });
 
     it('refuses the Room itself in inviteList and createConference while in a call', async () => {
-      const self = await c.request('createConference', { title: 'T', confType: 'role', autoAccept: true, inviteList: ['room'] });
+      const self = await c.request('createConference', {
+        title: 'T',
+        confType: 'role',
+        autoAccept: true,
+        inviteList: ['room'],
+      });
       assert.equal(self.result, false);
       await c.request('call', { peerId: 'alice' });
       await c.event('conferenceCreated');
-      assert.equal((await c.request('createConference', { title: 'T', confType: 'role', autoAccept: true })).result, false);
+      assert.equal(
+        (await c.request('createConference', { title: 'T', confType: 'role', autoAccept: true })).result,
+        false,
+      );
     });
   });
 
@@ -290,7 +330,10 @@ describe('emulator: calls, conferences and media', () => {
       assert.equal((await admin.request('getAppState')).appState, 0);
       assert.equal((await admin.request('connectToServer', { server: 'tcs.example.com' })).result, true);
       const connected = await admin.event('serverConnected');
-      assert.deepEqual([connected.server, connected.domain, connected.port], ['tcs.example.com', 'tcs.example.com', 4307]);
+      assert.deepEqual(
+        [connected.server, connected.domain, connected.port],
+        ['tcs.example.com', 'tcs.example.com', 4307],
+      );
       await admin.event('appStateChanged', (f) => f.appState === 2);
       assert.deepEqual(names(admin), ['appState 1', 'serverConnected', 'appState 2']);
       await admin.request('login', { login: 'room7', password: 'wrong' });
@@ -300,7 +343,10 @@ describe('emulator: calls, conferences and media', () => {
       const ok = await admin.event('login');
       assert.deepEqual([ok.result, ok.peerId], [0, 'room7@tcs.example.com']);
       await admin.event('appStateChanged', (f) => f.appState === 3);
-      assert.deepEqual(await admin.request('getLogin').then((r) => [r.isLoggedIn, r.peerId]), [true, 'room7@tcs.example.com']);
+      assert.deepEqual(await admin.request('getLogin').then((r) => [r.isLoggedIn, r.peerId]), [
+        true,
+        'room7@tcs.example.com',
+      ]);
       await admin.request('logout');
       await admin.event('logout');
       await admin.event('appStateChanged', (f) => f.appState === 2);

@@ -26,7 +26,8 @@ function sample(name: string, spec: ParamSpec): unknown {
 
 function minimalParams(method: string): Frame {
   const params: Frame = {};
-  for (const [name, spec] of Object.entries(methodSpec(method)!.params)) if (spec.required) params[name] = sample(name, spec);
+  for (const [name, spec] of Object.entries(methodSpec(method)!.params))
+    if (spec.required) params[name] = sample(name, spec);
   return params;
 }
 
@@ -89,7 +90,8 @@ describe('emulator: every catalogue method', () => {
       assert.equal(typeof res.result, 'boolean', method);
       const refusal = EXPECTED_REFUSALS[method];
       if (res.result === true && refusal) unexpected.push(`${method}: expected a refusal`);
-      if (res.result === false && !(refusal && refusal.test(String(res.error)))) unexpected.push(`${method}: ${res.error}`);
+      if (res.result === false && !(refusal && refusal.test(String(res.error))))
+        unexpected.push(`${method}: ${res.error}`);
       if (res.result === false) assert.equal(typeof res.error, 'string', method);
     }
     assert.deepEqual(unexpected, []);
@@ -116,7 +118,12 @@ describe('emulator: every catalogue method', () => {
     const c = await RawClient.authorized(room.url);
     clients.push(c);
     const res = await c.request('makeCoffee', { strength: 3 });
-    assert.deepEqual(res, { method: 'makeCoffee', requestId: res.requestId, result: false, error: 'unknown method "makeCoffee"' });
+    assert.deepEqual(res, {
+      method: 'makeCoffee',
+      requestId: res.requestId,
+      result: false,
+      error: 'unknown method "makeCoffee"',
+    });
   });
 
   it('missing or mistyped parameters: result false naming the parameter', async () => {
@@ -127,7 +134,11 @@ describe('emulator: every catalogue method', () => {
       ['call', { peerId: 7 }, /invalid parameter "peerId": expected string, got number/],
       ['setMicMute', { mute: 'yes' }, /"mute": expected boolean/],
       ['createConference', { title: 'T', confType: 'huge', autoAccept: true }, /"confType": must be one of/],
-      ['createConference', { title: 'T', confType: 'role', autoAccept: true, inviteList: [1] }, /"inviteList": item 0 must be string/],
+      [
+        'createConference',
+        { title: 'T', confType: 'role', autoAccept: true, inviteList: [1] },
+        /"inviteList": item 0 must be string/,
+      ],
       ['getCallHistory', { count: 1.5 }, /"count": expected integer/],
       ['setSettings', { settings: [] }, /"settings": expected object, got array/],
     ];

@@ -30,7 +30,10 @@ describe('emulator: fault hooks', () => {
   it('records every request frame; clearRequests empties the record', async () => {
     const c = await connect();
     await c.request('getAppState');
-    assert.deepEqual(room.requests.map((r) => r.frame.method), ['auth', 'getAppState']);
+    assert.deepEqual(
+      room.requests.map((r) => r.frame.method),
+      ['auth', 'getAppState'],
+    );
     assert.equal(room.requests[1].connId, room.clients()[0].connId);
     room.clearRequests();
     assert.equal(room.requests.length, 0);
@@ -90,14 +93,24 @@ describe('emulator: fault hooks', () => {
     const c = await connect();
     room.faults.neverAnswer(['setMicMute']);
     let answered = false;
-    c.request('setMicMute', { mute: true }, QUIET_MS * 2).then(() => (answered = true), () => undefined);
-    assert.equal((await c.request('getMicMute')).mute, false, 'other methods still answered, the silent one not executed');
+    c.request('setMicMute', { mute: true }, QUIET_MS * 2).then(
+      () => (answered = true),
+      () => undefined,
+    );
+    assert.equal(
+      (await c.request('getMicMute')).mute,
+      false,
+      'other methods still answered, the silent one not executed',
+    );
     await quiet();
     assert.equal(answered, false);
     assert.equal(room.requests.filter((r) => r.frame.method === 'setMicMute').length, 1);
     room.faults.neverAnswer(true);
     let any = false;
-    c.request('getAppState', {}, QUIET_MS * 2).then(() => (any = true), () => undefined);
+    c.request('getAppState', {}, QUIET_MS * 2).then(
+      () => (any = true),
+      () => undefined,
+    );
     await quiet();
     assert.equal(any, false);
     room.faults.neverAnswer(null);

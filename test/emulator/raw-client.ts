@@ -64,7 +64,11 @@ export class RawClient extends EventEmitter {
   /** Sends {method, requestId, ...params} and resolves with the response carrying that requestId. */
   request(method: string, params: Frame = {}, timeoutMs = 5000): Promise<Frame> {
     const requestId = `r${this.nextId++}`;
-    const wait = this.waitFrame((f) => f.method !== 'event' && f.requestId === requestId, timeoutMs, `response to ${method}`);
+    const wait = this.waitFrame(
+      (f) => f.method !== 'event' && f.requestId === requestId,
+      timeoutMs,
+      `response to ${method}`,
+    );
     this.send({ method, requestId, ...params });
     return wait;
   }
@@ -122,7 +126,9 @@ export function httpGet(url: string): Promise<{ status: number; body: string; ty
         let body = '';
         res.setEncoding('utf8');
         res.on('data', (chunk) => (body += chunk));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body, type: String(res.headers['content-type'] ?? '') }));
+        res.on('end', () =>
+          resolve({ status: res.statusCode ?? 0, body, type: String(res.headers['content-type'] ?? '') }),
+        );
       });
       req.on('error', reject);
     }),

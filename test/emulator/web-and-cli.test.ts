@@ -36,7 +36,10 @@ describe('emulator: status page', () => {
     assert.equal(status.appState, 5);
     assert.equal(status.appStateName, 'conference');
     assert.equal(status.conference.participants.length, 2);
-    assert.deepEqual(status.clients.map((k: { role: string }) => k.role), ['admin']);
+    assert.deepEqual(
+      status.clients.map((k: { role: string }) => k.role),
+      ['admin'],
+    );
     const text = JSON.stringify(status.log);
     assert.match(text, /"dir":"in".*call/);
     assert.match(text, /conferenceCreated/);
@@ -59,14 +62,20 @@ describe('emulator: status page', () => {
     await c.request('accept');
     await c.event('conferenceCreated');
     await httpPost(`${room.webUrl}actions/participant-joins?peerId=lee`);
-    assert.equal((await c.event('newParticipantInConference', (f) => f.peerId === 'lee@emulator.local')).peerId, 'lee@emulator.local');
+    assert.equal(
+      (await c.event('newParticipantInConference', (f) => f.peerId === 'lee@emulator.local')).peerId,
+      'lee@emulator.local',
+    );
     await httpPost(`${room.webUrl}actions/participant-leaves?peerId=lee`);
     await c.event('participantLeftConference');
   });
 
   it('the live log sink gets every frame with secrets masked', async () => {
     const lines: string[] = [];
-    const logged = new RoomEmulator({ auth: { admin: { type: 'password', secret: 'hunter2' } }, log: (l) => lines.push(l) });
+    const logged = new RoomEmulator({
+      auth: { admin: { type: 'password', secret: 'hunter2' } },
+      log: (l) => lines.push(l),
+    });
     await logged.start();
     try {
       const c = await RawClient.authorized(logged.url, { type: 'secured', credentials: 'hunter2' });
@@ -95,7 +104,9 @@ describe('emulator: CLI', () => {
   });
 
   /** Spawns the CLI; `waitFor` re-checks everything printed so far whenever more arrives. */
-  async function start(args: string[]): Promise<{ out: () => string; waitFor: (re: RegExp, what: string) => Promise<RegExpExecArray> }> {
+  async function start(
+    args: string[],
+  ): Promise<{ out: () => string; waitFor: (re: RegExp, what: string) => Promise<RegExpExecArray> }> {
     const proc = spawn(process.execPath, [cli, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
     child = proc;
     let out = '';

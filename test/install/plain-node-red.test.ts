@@ -90,7 +90,14 @@ function commandFlow(emulator: RoomEmulator, sink: FlowSink): object[] {
       wires: [['events-fn']],
     },
     // What the user sees under the nodes: their status.
-    { id: 'install-status', type: 'status', z, name: '', scope: ['install-command', 'install-event'], wires: [['status-fn']] },
+    {
+      id: 'install-status',
+      type: 'status',
+      z,
+      name: '',
+      scope: ['install-command', 'install-event'],
+      wires: [['status-fn']],
+    },
     { id: 'install-catch', type: 'catch', z, name: '', scope: null, uncaught: false, wires: [['errors-fn']] },
     ...sink.nodes({ id: 'responses', channel: 'responses', z, y: 100 }),
     ...sink.nodes({ id: 'events', channel: 'events', z, y: 200 }),
@@ -118,7 +125,11 @@ describe('install: npm install <package> into a plain Node-RED user directory', 
       JSON.stringify({ name: 'node-red-project', description: 'A Node-RED Project', version: '0.0.1', private: true }),
     );
     // ws and ajv come from the npm cache when they are there, else from the registry.
-    await run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', path.join(work, packed.filename)], userDir);
+    await run(
+      'npm',
+      ['install', '--no-audit', '--no-fund', '--prefer-offline', path.join(work, packed.filename)],
+      userDir,
+    );
   });
 
   after(function () {
@@ -140,23 +151,32 @@ describe('install: npm install <package> into a plain Node-RED user directory', 
     for (const icon of icons) assert.ok(files.has(`dist/nodes/icons/${icon}`), `icon ${icon} is not beside the nodes`);
     const examples = fs.readdirSync(path.join(repoRoot, 'examples')).filter((f) => f.endsWith('.json'));
     assert.ok(examples.length > 0, 'the repository has examples');
-    for (const example of examples) assert.ok(files.has(`examples/${example}`), `example ${example} is not in the package`);
+    for (const example of examples)
+      assert.ok(files.has(`examples/${example}`), `example ${example} is not in the package`);
     assert.ok(files.has('dist/src/protocol/data/catalogue.json'), 'the catalogue data is not in the package');
     assert.ok(files.has(pkg.main), `main ${pkg.main} is not in the package`);
-    for (const bin of Object.values(pkg.bin as Record<string, string>)) assert.ok(files.has(bin), `bin ${bin} is missing`);
-    const strays = [...files].filter((f) => /^(dist\/)?(test|bench)\//.test(f) || f.startsWith('node_modules/') || /(^|\/)[^/]+(?<!\.d)\.ts$/.test(f));
+    for (const bin of Object.values(pkg.bin as Record<string, string>))
+      assert.ok(files.has(bin), `bin ${bin} is missing`);
+    const strays = [...files].filter(
+      (f) => /^(dist\/)?(test|bench)\//.test(f) || f.startsWith('node_modules/') || /(^|\/)[^/]+(?<!\.d)\.ts$/.test(f),
+    );
     assert.deepEqual(strays, [], 'tests, benchmarks or TypeScript sources were packed');
   });
 
   it('puts the package in the user directory as npm would, with only its runtime dependencies', function () {
-    const installed = JSON.parse(fs.readFileSync(path.join(userDir, 'node_modules', packageName, 'package.json'), 'utf8'));
+    const installed = JSON.parse(
+      fs.readFileSync(path.join(userDir, 'node_modules', packageName, 'package.json'), 'utf8'),
+    );
     assert.equal(installed.name, packageName);
     const userPkg = JSON.parse(fs.readFileSync(path.join(userDir, 'package.json'), 'utf8'));
     assert.ok(userPkg.dependencies[packageName], 'the user package.json lists the module');
     for (const dep of ['ws', 'ajv']) {
       assert.ok(fs.existsSync(path.join(userDir, 'node_modules', dep, 'package.json')), `${dep} was not installed`);
     }
-    assert.ok(!fs.existsSync(path.join(userDir, 'node_modules', 'node-red')), 'a dev dependency (node-red) was installed');
+    assert.ok(
+      !fs.existsSync(path.join(userDir, 'node_modules', 'node-red')),
+      'a dev dependency (node-red) was installed',
+    );
     assert.ok(!fs.existsSync(path.join(userDir, 'node_modules', 'mocha')), 'a dev dependency (mocha) was installed');
   });
 
@@ -191,9 +211,9 @@ describe('install: npm install <package> into a plain Node-RED user directory', 
       it('loads the three nodes from the installed module without errors', async function () {
         const res = await nr!.request('GET', '/nodes', undefined, { Accept: 'application/json' });
         assert.equal(res.status, 200);
-        const sets = (res.json as { module: string; types: string[]; enabled: boolean; err?: string; id: string }[]).filter(
-          (s) => s.module === packageName,
-        );
+        const sets = (
+          res.json as { module: string; types: string[]; enabled: boolean; err?: string; id: string }[]
+        ).filter((s) => s.module === packageName);
         const types = sets.flatMap((s) => s.types).sort();
         assert.deepEqual(types, [...NODE_TYPES].sort(), `node types from ${packageName}`);
         for (const set of sets) {
@@ -208,7 +228,9 @@ describe('install: npm install <package> into a plain Node-RED user directory', 
         for (const type of ['room-command', 'room-event']) {
           const res = await nr!.request('GET', `/nodes/${packageName}/${type}`, undefined, { Accept: 'text/html' });
           assert.equal(res.status, 200, `editor html of ${type}`);
-          const definition = new RegExp(`registerType\\(\\s*['"]${type}['"]\\s*,\\s*\\{[\\s\\S]*?category:\\s*['"]TrueConf['"]`);
+          const definition = new RegExp(
+            `registerType\\(\\s*['"]${type}['"]\\s*,\\s*\\{[\\s\\S]*?category:\\s*['"]TrueConf['"]`,
+          );
           assert.match(res.body, definition, `${type} is not registered in the TrueConf category`);
           const icon = /icon:\s*['"]([^'"]+\.svg)['"]/.exec(res.body.slice(res.body.indexOf(`registerType('${type}'`)));
           assert.ok(icon, `${type} names no svg icon`);
@@ -227,7 +249,10 @@ describe('install: npm install <package> into a plain Node-RED user directory', 
 
         const ours = await nr!.request('GET', `/library/examples/flows/${packageName}/`);
         assert.equal(ours.status, 200);
-        const names = ((ours.json as { fn?: string }[]) ?? []).map((e) => e.fn).filter((n): n is string => !!n).sort();
+        const names = ((ours.json as { fn?: string }[]) ?? [])
+          .map((e) => e.fn)
+          .filter((n): n is string => !!n)
+          .sort();
         const expected = fs
           .readdirSync(path.join(repoRoot, 'examples'))
           .filter((f) => f.endsWith('.json'))
@@ -244,7 +269,9 @@ describe('install: npm install <package> into a plain Node-RED user directory', 
           assert.ok(Array.isArray(flow) && flow.length > 0, `example ${name} is not a flow`);
           const unknown = flow
             .map((n) => n.type)
-            .filter((t) => !known.has(t) && !['tab', 'group', 'subflow', 'junction'].includes(t) && !t.startsWith('subflow:'));
+            .filter(
+              (t) => !known.has(t) && !['tab', 'group', 'subflow', 'junction'].includes(t) && !t.startsWith('subflow:'),
+            );
           assert.deepEqual(unknown, [], `example ${name} uses node types this Node-RED does not have`);
         }
       });

@@ -85,7 +85,19 @@ export function withNodeRed(runtime: TestRuntime = { start: startNodeRed, stop: 
 }
 
 export function configNode(room: RoomEmulator, extra: Record<string, unknown> = {}): Record<string, unknown> {
-  return { id: 'cfg', type: 'room-config', name: 'hall', host: '127.0.0.1', port: room.webPort, instance: 'default', apiVersion: '2', authType: 'unsecured', role: '', tls: false, ...extra };
+  return {
+    id: 'cfg',
+    type: 'room-config',
+    name: 'hall',
+    host: '127.0.0.1',
+    port: room.webPort,
+    instance: 'default',
+    apiVersion: '2',
+    authType: 'unsecured',
+    role: '',
+    tls: false,
+    ...extra,
+  };
 }
 
 /** A flow node with a position: without x/y Node-RED treats a node as a config node. */
@@ -125,7 +137,12 @@ export function lastStatus(target: AnyNode): NodeStatus | undefined {
 }
 
 /** Resolves with the node's status once it satisfies `match` (checked now and on every status call). */
-export function waitForStatus(target: AnyNode, match: (s: NodeStatus) => boolean, what = 'status', timeoutMs = WAIT_MS): Promise<NodeStatus> {
+export function waitForStatus(
+  target: AnyNode,
+  match: (s: NodeStatus) => boolean,
+  what = 'status',
+  timeoutMs = WAIT_MS,
+): Promise<NodeStatus> {
   const now = lastStatus(target);
   if (now && match(now)) return Promise.resolve(now);
   let listener: (() => void) | undefined;
@@ -136,7 +153,11 @@ export function waitForStatus(target: AnyNode, match: (s: NodeStatus) => boolean
     };
     target.on('call:status', listener);
   });
-  return withDeadline(hit, timeoutMs, `${target.type} ${target.id} ${what} (last: ${JSON.stringify(lastStatus(target))})`).finally(() => {
+  return withDeadline(
+    hit,
+    timeoutMs,
+    `${target.type} ${target.id} ${what} (last: ${JSON.stringify(lastStatus(target))})`,
+  ).finally(() => {
     if (listener) target.off('call:status', listener);
   });
 }

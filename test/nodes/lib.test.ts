@@ -5,7 +5,13 @@
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { parseCommandInput, parseConfiguredParams, parseConfiguredTimeout, methodFromTopic, MAX_PARAMS_BYTES } from '../../nodes/lib/command-input';
+import {
+  parseCommandInput,
+  parseConfiguredParams,
+  parseConfiguredTimeout,
+  methodFromTopic,
+  MAX_PARAMS_BYTES,
+} from '../../nodes/lib/command-input';
 import type { ConnectionSnapshot } from '../../nodes/lib/config-api';
 import { ConnectionEventTracker } from '../../nodes/lib/connection-events';
 import { docLink } from '../../nodes/lib/editor-catalogue';
@@ -17,20 +23,31 @@ import { statusFor } from '../../nodes/lib/status';
 import { liveItems, scrub } from '../../nodes/lib/admin-routes';
 
 const LOCALES = path.join(__dirname, '..', '..', 'nodes', 'locales');
-const readLocale = (lang: string, file: string): Record<string, unknown> => JSON.parse(fs.readFileSync(path.join(LOCALES, lang, `${file}.json`), 'utf8'));
+const readLocale = (lang: string, file: string): Record<string, unknown> =>
+  JSON.parse(fs.readFileSync(path.join(LOCALES, lang, `${file}.json`), 'utf8'));
 
 /** A translator over one language's catalogue file (what RED._ does in a running Node-RED). */
 function catalogueTranslator(lang: string, nodeType: string): Translate {
   const cat = readLocale(lang, nodeType);
-  const nodeRed: Record<string, string> = lang === 'ru'
-    ? { 'node-red:common.status.connecting': 'идет подключение', 'node-red:common.status.connected': 'подключен', 'node-red:common.status.disconnected': 'соединение разорвано' }
-    : {};
-  return translator({ _: (key, subs) => {
-    if (nodeRed[key]) return nodeRed[key];
-    let cursor: unknown = cat;
-    for (const part of key.split('.')) cursor = (cursor as Record<string, unknown> | undefined)?.[part];
-    return typeof cursor === 'string' ? interpolate(cursor, subs) : key;
-  } }, nodeType);
+  const nodeRed: Record<string, string> =
+    lang === 'ru'
+      ? {
+          'node-red:common.status.connecting': 'идет подключение',
+          'node-red:common.status.connected': 'подключен',
+          'node-red:common.status.disconnected': 'соединение разорвано',
+        }
+      : {};
+  return translator(
+    {
+      _: (key, subs) => {
+        if (nodeRed[key]) return nodeRed[key];
+        let cursor: unknown = cat;
+        for (const part of key.split('.')) cursor = (cursor as Record<string, unknown> | undefined)?.[part];
+        return typeof cursor === 'string' ? interpolate(cursor, subs) : key;
+      },
+    },
+    nodeType,
+  );
 }
 
 const en = catalogueTranslator('en-US', 'room-command');
@@ -115,7 +132,7 @@ describe('node library', () => {
   describe('command input', () => {
     const settings = { method: '', params: {}, timeoutMs: undefined };
 
-    it('reads the method from the topic\'s last level', () => {
+    it("reads the method from the topic's last level", () => {
       assert.equal(methodFromTopic('rooms/hall/cmd/call'), 'call');
       assert.equal(methodFromTopic('call'), 'call');
       assert.equal(methodFromTopic('a/b/'), undefined);
@@ -165,7 +182,15 @@ describe('node library', () => {
     it('fills defaults and maps tlsInsecure to rejectUnauthorized', () => {
       const r = parseEndpoint({ host: ' room.local ', port: '8766', tls: true, tlsInsecure: true }, undefined, t);
       assert.ok(r.ok);
-      assert.deepEqual(r.endpoint, { host: 'room.local', port: 8766, instance: 'default', apiVersion: '2', authType: 'unsecured', tls: true, rejectUnauthorized: false });
+      assert.deepEqual(r.endpoint, {
+        host: 'room.local',
+        port: 8766,
+        instance: 'default',
+        apiVersion: '2',
+        authType: 'unsecured',
+        tls: true,
+        rejectUnauthorized: false,
+      });
     });
     it('keeps the secret only for secured', () => {
       const r = parseEndpoint({ host: 'h', port: 1, authType: 'secured' }, { secret: 's3' }, t);
@@ -195,14 +220,29 @@ describe('node library', () => {
 
   describe('settings.js', () => {
     it('maps the roomConfig* keys onto the tuning and lowers the first retry with a small cap', () => {
-      const { tuning, problems } = tuningFromSettings({ roomConfigReconnectMaxMs: 200, roomConfigHeartbeatIntervalMs: 0, roomConfigRequestTimeoutMs: 1234 });
+      const { tuning, problems } = tuningFromSettings({
+        roomConfigReconnectMaxMs: 200,
+        roomConfigHeartbeatIntervalMs: 0,
+        roomConfigRequestTimeoutMs: 1234,
+      });
       assert.deepEqual(problems, []);
-      assert.deepEqual(tuning, { reconnectMaxMs: 200, reconnectInitialMs: 200, heartbeatIntervalMs: 0, requestTimeoutMs: 1234 });
+      assert.deepEqual(tuning, {
+        reconnectMaxMs: 200,
+        reconnectInitialMs: 200,
+        heartbeatIntervalMs: 0,
+        requestTimeoutMs: 1234,
+      });
     });
     it('reports bad values and keeps the defaults', () => {
-      const { tuning, problems } = tuningFromSettings({ roomConfigConnectTimeoutMs: 'soon', roomConfigHeartbeatTimeoutMs: 0 });
+      const { tuning, problems } = tuningFromSettings({
+        roomConfigConnectTimeoutMs: 'soon',
+        roomConfigHeartbeatTimeoutMs: 0,
+      });
       assert.deepEqual(tuning, {});
-      assert.deepEqual(problems.map((p) => p.name).sort(), ['roomConfigConnectTimeoutMs', 'roomConfigHeartbeatTimeoutMs']);
+      assert.deepEqual(problems.map((p) => p.name).sort(), [
+        'roomConfigConnectTimeoutMs',
+        'roomConfigHeartbeatTimeoutMs',
+      ]);
     });
   });
 
@@ -234,14 +274,23 @@ describe('node library', () => {
 
   describe('editor helpers', () => {
     it('doc links come from the sources when there is one, else a marked guess', () => {
-      assert.deepEqual(docLink('auth', ['x', 'https://trueconf.com/docs/videosdk/en/commands/auth (also /v.2/commands/auth)']), {
-        doc: 'https://trueconf.com/docs/videosdk/en/commands/auth',
-        docGuessed: false,
+      assert.deepEqual(
+        docLink('auth', ['x', 'https://trueconf.com/docs/videosdk/en/commands/auth (also /v.2/commands/auth)']),
+        {
+          doc: 'https://trueconf.com/docs/videosdk/en/commands/auth',
+          docGuessed: false,
+        },
+      );
+      assert.deepEqual(docLink('getAbook', ['pyVideoSDK']), {
+        doc: 'https://trueconf.com/docs/videosdk/en/commands/getAbook',
+        docGuessed: true,
       });
-      assert.deepEqual(docLink('getAbook', ['pyVideoSDK']), { doc: 'https://trueconf.com/docs/videosdk/en/commands/getAbook', docGuessed: true });
     });
     it('live lists take ids (and names) from entries, skipping junk and duplicates', () => {
-      assert.deepEqual(liveItems([{ peerId: 'a@s', peerDn: 'A' }, { peerId: 'a@s' }, 7, null, { id: 'b' }]), [{ id: 'a@s', name: 'A' }, { id: 'b' }]);
+      assert.deepEqual(liveItems([{ peerId: 'a@s', peerDn: 'A' }, { peerId: 'a@s' }, 7, null, { id: 'b' }]), [
+        { id: 'a@s', name: 'A' },
+        { id: 'b' },
+      ]);
       assert.deepEqual(liveItems(undefined), []);
     });
     it('scrub removes a secret from any text', () => {

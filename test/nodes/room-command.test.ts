@@ -20,11 +20,26 @@ import {
 } from './harness';
 
 /** A flow: config -> one room-command (extra props) wired to `out`, and a catch node wired to `caught`. */
-function commandFlow(room: RoomEmulator, cmd: Record<string, unknown> = {}, cfg: Record<string, unknown> = {}): object[] {
+function commandFlow(
+  room: RoomEmulator,
+  cmd: Record<string, unknown> = {},
+  cfg: Record<string, unknown> = {},
+): object[] {
   return [
     { id: 'tab', type: 'tab', label: 'test' },
     configNode(room, cfg),
-    placed({ id: 'cmd', type: 'room-command', z: 'tab', name: '', room: 'cfg', method: '', params: {}, timeout: '', wires: [['out']], ...cmd }),
+    placed({
+      id: 'cmd',
+      type: 'room-command',
+      z: 'tab',
+      name: '',
+      room: 'cfg',
+      method: '',
+      params: {},
+      timeout: '',
+      wires: [['out']],
+      ...cmd,
+    }),
     placed({ id: 'out', type: 'helper', z: 'tab' }),
     placed({ id: 'catcher', type: 'catch', z: 'tab', scope: null, uncaught: false, wires: [['caught']] }),
     placed({ id: 'caught', type: 'helper', z: 'tab' }),
@@ -43,7 +58,12 @@ describe('room-command node', function () {
 
   withNodeRed();
 
-  async function setUp(cmd: Record<string, unknown> = {}, cfg: Record<string, unknown> = {}, roomOptions = {}, credentials = {}): Promise<RoomEmulator> {
+  async function setUp(
+    cmd: Record<string, unknown> = {},
+    cfg: Record<string, unknown> = {},
+    roomOptions = {},
+    credentials = {},
+  ): Promise<RoomEmulator> {
     const room = await startRoom(roomOptions);
     await load(commandFlow(room, cmd, cfg), credentials);
     out = new Inbox(node('out'));
@@ -222,7 +242,10 @@ describe('room-command node', function () {
       const room = await setUp({ method: 'getMicMute' });
       await waitForStatus(node('cmd'), isReadyIdle, 'ready');
       room.faults.neverAnswer(['getMicMute']);
-      const requested = waitForEvent<Record<string, unknown>>(room, 'request', { filter: (f) => f.method === 'getMicMute', timeoutMs: 8000 });
+      const requested = waitForEvent<Record<string, unknown>>(room, 'request', {
+        filter: (f) => f.method === 'getMicMute',
+        timeoutMs: 8000,
+      });
       inject(node('cmd'), {});
       await requested;
       room.faults.dropConnections();
@@ -240,8 +263,17 @@ describe('room-command node', function () {
     });
 
     it('AUTH_FAILED for a wrong PIN', async () => {
-      await setUp({ method: 'getMicMute' }, { authType: 'secured' }, { auth: { admin: { type: 'pin', secret: '1234' }, user: { type: 'pin', secret: '1234' } } }, { cfg: { secret: '9999' } });
-      await waitForStatus(node('cmd'), (s) => s.fill === 'red' && s.text === 'auth failed: check PIN/password', 'auth failed');
+      await setUp(
+        { method: 'getMicMute' },
+        { authType: 'secured' },
+        { auth: { admin: { type: 'pin', secret: '1234' }, user: { type: 'pin', secret: '1234' } } },
+        { cfg: { secret: '9999' } },
+      );
+      await waitForStatus(
+        node('cmd'),
+        (s) => s.fill === 'red' && s.text === 'auth failed: check PIN/password',
+        'auth failed',
+      );
       inject(node('cmd'), {});
       const err = await caught.next(caughtError('AUTH_FAILED'));
       assert.ok(!String(err.error.message).includes('9999'), 'the secret never appears in errors');
@@ -289,7 +321,10 @@ describe('room-command node', function () {
       await setUp({ method: 'call', waitForOutcome: true });
       inject(node('cmd'), { payload: { peerId: 'busy-bob' } });
       const err = await caught.next(caughtError('OUTCOME_FAILED'));
-      assert.ok(err.error.message.includes(rejectCauseText(2)), `"${err.error.message}" carries "${rejectCauseText(2)}"`);
+      assert.ok(
+        err.error.message.includes(rejectCauseText(2)),
+        `"${err.error.message}" carries "${rejectCauseText(2)}"`,
+      );
       assert.ok(!err.error.message.startsWith('NodeCommandError'), 'the message is the bare text');
       assert.equal(err.payload.event, 'rejectReceived');
       assert.equal(err.payload.cause, 2);
@@ -328,7 +363,10 @@ describe('room-command node', function () {
       const room = await setUp({ method: 'getMicMute', timeout: '60000' });
       await waitForStatus(node('cmd'), isReadyIdle, 'ready');
       room.faults.neverAnswer(['getMicMute']);
-      const requested = waitForEvent<Record<string, unknown>>(room, 'request', { filter: (f) => f.method === 'getMicMute', timeoutMs: 8000 });
+      const requested = waitForEvent<Record<string, unknown>>(room, 'request', {
+        filter: (f) => f.method === 'getMicMute',
+        timeoutMs: 8000,
+      });
       const cmd = node('cmd');
       const errors: unknown[] = [];
       // The helper removes its spies before it stops the flows, so record on the instance itself.

@@ -20,13 +20,35 @@ import {
 } from './harness';
 
 /** config + a command node + an event node (myEvent) on one tab; names let a test "modify" nodes. */
-function appFlow(room: RoomEmulator, names: { cmd?: string; ev?: string } = {}, cfg: Record<string, unknown> = {}): object[] {
+function appFlow(
+  room: RoomEmulator,
+  names: { cmd?: string; ev?: string } = {},
+  cfg: Record<string, unknown> = {},
+): object[] {
   return [
     { id: 'tab', type: 'tab', label: 'app' },
     configNode(room, cfg),
-    placed({ id: 'cmd', type: 'room-command', z: 'tab', name: names.cmd ?? 'cmd', room: 'cfg', method: 'getMicMute', params: {}, wires: [['cmd-out']] }),
+    placed({
+      id: 'cmd',
+      type: 'room-command',
+      z: 'tab',
+      name: names.cmd ?? 'cmd',
+      room: 'cfg',
+      method: 'getMicMute',
+      params: {},
+      wires: [['cmd-out']],
+    }),
     placed({ id: 'cmd-out', type: 'helper', z: 'tab' }),
-    placed({ id: 'ev', type: 'room-event', z: 'tab', name: names.ev ?? 'ev', room: 'cfg', events: ['myEvent'], topicPrefix: '', wires: [['ev-out']] }),
+    placed({
+      id: 'ev',
+      type: 'room-event',
+      z: 'tab',
+      name: names.ev ?? 'ev',
+      room: 'cfg',
+      events: ['myEvent'],
+      topicPrefix: '',
+      wires: [['ev-out']],
+    }),
     placed({ id: 'ev-out', type: 'helper', z: 'tab' }),
   ];
 }
@@ -104,7 +126,10 @@ describe('room-config node', function () {
       await Promise.all([closed, opened]);
       await waitForStatus(node('ev'), isReadyIdle, 'ready on API v1');
       assert.equal(room.connectionCount, 1);
-      assert.ok(!statusHistory(node('ev')).some((s) => s.fill === 'yellow' && s.shape === 'dot'), JSON.stringify(statusHistory(node('ev'))));
+      assert.ok(
+        !statusHistory(node('ev')).some((s) => s.fill === 'yellow' && s.shape === 'dot'),
+        JSON.stringify(statusHistory(node('ev'))),
+      );
       const events = new Inbox(node('ev-out'));
       room.emitEvent('myEvent', {});
       await events.next();
@@ -175,7 +200,11 @@ describe('room-config node', function () {
 
     it('roomConfigRequestTimeoutMs from settings.js is the default request timeout', async () => {
       const room = await startRoom();
-      await load([...appFlow(room), placed({ id: 'catcher', type: 'catch', z: 'tab', scope: null, wires: [['caught']] }), placed({ id: 'caught', type: 'helper', z: 'tab' })]);
+      await load([
+        ...appFlow(room),
+        placed({ id: 'catcher', type: 'catch', z: 'tab', scope: null, wires: [['caught']] }),
+        placed({ id: 'caught', type: 'helper', z: 'tab' }),
+      ]);
       await waitForStatus(node('cmd'), isReadyIdle, 'ready');
       room.faults.neverAnswer(['getMicMute']);
       const caught = new Inbox(node('caught'));
@@ -215,14 +244,24 @@ describe('room-config node', function () {
       const res = await helper
         .request()
         .post('/trueconf-room/test-connection')
-        .send({ host: '127.0.0.1', port: room.webPort, instance: 'default', apiVersion: '2', authType: 'unsecured', role: '', tls: false })
+        .send({
+          host: '127.0.0.1',
+          port: room.webPort,
+          instance: 'default',
+          apiVersion: '2',
+          authType: 'unsecured',
+          role: '',
+          tls: false,
+        })
         .expect(200);
       assert.equal(res.body.ok, true, res.body.message);
       assert.equal(res.body.appState, 3);
     });
 
     it('POST /trueconf-room/test-connection: a wrong PIN fails without echoing it', async () => {
-      const room = await startRoom({ auth: { admin: { type: 'pin', secret: '1234' }, user: { type: 'pin', secret: '1234' } } });
+      const room = await startRoom({
+        auth: { admin: { type: 'pin', secret: '1234' }, user: { type: 'pin', secret: '1234' } },
+      });
       await load([configNode(room)]);
       const res = await helper
         .request()
@@ -235,24 +274,42 @@ describe('room-config node', function () {
     });
 
     it('POST /trueconf-room/test-connection: an unchanged password (__PWRD__) uses the deployed credentials', async () => {
-      const room = await startRoom({ auth: { admin: { type: 'pin', secret: '1234' }, user: { type: 'pin', secret: '1234' } } });
+      const room = await startRoom({
+        auth: { admin: { type: 'pin', secret: '1234' }, user: { type: 'pin', secret: '1234' } },
+      });
       await load([configNode(room, { authType: 'secured' })], { cfg: { secret: '1234' } });
       const res = await helper
         .request()
         .post('/trueconf-room/test-connection')
-        .send({ id: 'cfg', host: '127.0.0.1', port: room.webPort, authType: 'secured', secret: '__PWRD__', apiVersion: '2' })
+        .send({
+          id: 'cfg',
+          host: '127.0.0.1',
+          port: room.webPort,
+          authType: 'secured',
+          secret: '__PWRD__',
+          apiVersion: '2',
+        })
         .expect(200);
       assert.equal(res.body.ok, true, res.body.message);
     });
 
     it('POST /trueconf-room/test-connection: the stored password is never sent to another address', async () => {
-      const room = await startRoom({ auth: { admin: { type: 'pin', secret: '1234' }, user: { type: 'pin', secret: '1234' } } });
+      const room = await startRoom({
+        auth: { admin: { type: 'pin', secret: '1234' }, user: { type: 'pin', secret: '1234' } },
+      });
       const elsewhere = await startRoom();
       await load([configNode(room, { authType: 'secured' })], { cfg: { secret: '1234' } });
       const res = await helper
         .request()
         .post('/trueconf-room/test-connection')
-        .send({ id: 'cfg', host: '127.0.0.1', port: elsewhere.webPort, authType: 'secured', secret: '__PWRD__', apiVersion: '2' })
+        .send({
+          id: 'cfg',
+          host: '127.0.0.1',
+          port: elsewhere.webPort,
+          authType: 'secured',
+          secret: '__PWRD__',
+          apiVersion: '2',
+        })
         .expect(200);
       assert.equal(res.body.ok, false);
       assert.match(res.body.message, /PIN or password/);
@@ -268,7 +325,16 @@ describe('room-config node', function () {
         const res = await helper
           .request()
           .post('/trueconf-room/test-connection')
-          .send({ id: 'cfg', host: '127.0.0.1', port: room.webPort, instance: 'default', apiVersion: '2', authType: 'unsecured', role: '', tls: false })
+          .send({
+            id: 'cfg',
+            host: '127.0.0.1',
+            port: room.webPort,
+            instance: 'default',
+            apiVersion: '2',
+            authType: 'unsecured',
+            role: '',
+            tls: false,
+          })
           .expect(200);
         assert.equal(res.body.ok, true);
         assert.equal(res.body.appState, 3);
@@ -336,7 +402,10 @@ describe('room-config node', function () {
       await out.next();
       await waitUntil(room, ['notification'], () => room.appState === 5, WAIT_MS, 'in conference');
       const participants = await helper.request().get('/trueconf-room/live/cfg/participants').expect(200);
-      assert.ok(participants.body.items.some((p: { id: string }) => p.id.startsWith('alice')), JSON.stringify(participants.body));
+      assert.ok(
+        participants.body.items.some((p: { id: string }) => p.id.startsWith('alice')),
+        JSON.stringify(participants.body),
+      );
     });
   });
 });

@@ -2,12 +2,34 @@ import assert from 'node:assert/strict';
 import WebSocket from 'ws';
 import type { RoomEmulator } from '../../src/emulator';
 import { waitForEvent } from '../support/wait';
-import { configNode, Inbox, isReadyIdle, load, node, placed, quietWindow, statusHistory, startRoom, waitForStatus, withNodeRed } from './harness';
+import {
+  configNode,
+  Inbox,
+  isReadyIdle,
+  load,
+  node,
+  placed,
+  quietWindow,
+  statusHistory,
+  startRoom,
+  waitForStatus,
+  withNodeRed,
+} from './harness';
 
 function eventFlow(room: RoomEmulator, events: Record<string, unknown>[]): object[] {
   const flow: object[] = [{ id: 'tab', type: 'tab', label: 'events' }, configNode(room)];
   for (const e of events) {
-    flow.push(placed({ type: 'room-event', z: 'tab', room: 'cfg', events: [], topicPrefix: '', wires: [[`${e.id}-out`]], ...e }));
+    flow.push(
+      placed({
+        type: 'room-event',
+        z: 'tab',
+        room: 'cfg',
+        events: [],
+        topicPrefix: '',
+        wires: [[`${e.id}-out`]],
+        ...e,
+      }),
+    );
     flow.push(placed({ id: `${e.id}-out`, type: 'helper', z: 'tab' }));
   }
   return flow;
@@ -29,7 +51,9 @@ describe('room-event node', function () {
 
   it('only passes the chosen events; a prefix goes in front of the topic', async () => {
     const room = await startRoom();
-    await load(eventFlow(room, [{ id: 'calls', events: ['inviteReceived'], topicPrefix: 'rooms/hall/event/' }, { id: 'all' }]));
+    await load(
+      eventFlow(room, [{ id: 'calls', events: ['inviteReceived'], topicPrefix: 'rooms/hall/event/' }, { id: 'all' }]),
+    );
     const calls = new Inbox(node('calls-out'));
     const all = new Inbox(node('all-out'));
     await waitForStatus(node('calls'), isReadyIdle, 'ready');
@@ -46,7 +70,12 @@ describe('room-event node', function () {
 
   it('each node gets its own copy of the notification', async () => {
     const room = await startRoom();
-    await load(eventFlow(room, [{ id: 'a', events: ['myEvent'] }, { id: 'b', events: ['myEvent'] }]));
+    await load(
+      eventFlow(room, [
+        { id: 'a', events: ['myEvent'] },
+        { id: 'b', events: ['myEvent'] },
+      ]),
+    );
     const a = new Inbox(node('a-out'));
     const b = new Inbox(node('b-out'));
     await waitForStatus(node('b'), isReadyIdle, 'ready');
@@ -59,7 +88,9 @@ describe('room-event node', function () {
   it('status follows the Room: idle -> calling -> in conference (and the command node agrees)', async () => {
     const room = await startRoom({ answerDelayMs: 300 });
     const flow = eventFlow(room, [{ id: 'ev' }]);
-    flow.push(placed({ id: 'cmd', type: 'room-command', z: 'tab', room: 'cfg', method: 'call', params: {}, wires: [[]] }));
+    flow.push(
+      placed({ id: 'cmd', type: 'room-command', z: 'tab', room: 'cfg', method: 'call', params: {}, wires: [[]] }),
+    );
     await load(flow);
     const ev = node('ev');
     await waitForStatus(ev, isReadyIdle, 'ready idle');
@@ -67,13 +98,18 @@ describe('room-event node', function () {
     await waitForStatus(ev, (s) => s.text === 'in conference', 'in conference');
     const texts = statusTexts(ev);
     const order = ['connecting', 'idle', 'calling', 'in conference'].map((t) => texts.indexOf(t));
-    assert.ok(order.every((i, k) => i >= 0 && (k === 0 || i > order[k - 1])), `status sequence ${JSON.stringify(texts)}`);
+    assert.ok(
+      order.every((i, k) => i >= 0 && (k === 0 || i > order[k - 1])),
+      `status sequence ${JSON.stringify(texts)}`,
+    );
     await waitForStatus(node('cmd'), (s) => s.fill === 'green' && s.text === 'in conference', 'command in conference');
   });
 
   it('connection events: ready, lost, ready again, lost when the Room stops; no duplicates', async () => {
     const room = await startRoom();
-    await load(eventFlow(room, [{ id: 'conn', events: ['nothingRelevant'], connectionEvents: true, topicPrefix: 'hall/' }]));
+    await load(
+      eventFlow(room, [{ id: 'conn', events: ['nothingRelevant'], connectionEvents: true, topicPrefix: 'hall/' }]),
+    );
     const out = new Inbox(node('conn-out'));
     const conn = node('conn');
     const ready = await out.next((m) => m.topic === 'hall/connection');
@@ -101,13 +137,19 @@ describe('room-event node', function () {
     await room.stop();
     const stopped = await out.next((m) => m.topic === 'hall/connection');
     assert.equal(stopped.payload.state, 'lost');
-    await waitForStatus(conn, (s) => s.fill === 'red' && String(s.text).startsWith('unreachable'), 'unreachable after stop');
+    await waitForStatus(
+      conn,
+      (s) => s.fill === 'red' && String(s.text).startsWith('unreachable'),
+      'unreachable after stop',
+    );
     await quietWindow(300);
     assert.equal(out.count(), 0);
   });
 
   it('connection events: auth-failed with a wrong PIN (red status with the hint)', async () => {
-    const room = await startRoom({ auth: { admin: { type: 'pin', secret: '1234' }, user: { type: 'pin', secret: '1234' } } });
+    const room = await startRoom({
+      auth: { admin: { type: 'pin', secret: '1234' }, user: { type: 'pin', secret: '1234' } },
+    });
     const flow = eventFlow(room, [{ id: 'conn', connectionEvents: true }]);
     Object.assign(flow[1], { authType: 'secured' });
     await load(flow, { cfg: { secret: '0000' } });
@@ -131,7 +173,10 @@ describe('room-event node', function () {
       const displaced = await out.next((m) => m.topic === 'connection' && m.payload.state === 'displaced');
       assert.equal(typeof displaced.payload.reason, 'string');
       const history = statusHistory(node('conn'));
-      assert.ok(history.some((s) => s.fill === 'yellow' && s.shape === 'dot' && s.text === 'displaced by another client'), JSON.stringify(history));
+      assert.ok(
+        history.some((s) => s.fill === 'yellow' && s.shape === 'dot' && s.text === 'displaced by another client'),
+        JSON.stringify(history),
+      );
     } finally {
       intruder.close();
     }

@@ -63,7 +63,10 @@ describe('protocol: connecting and authenticating', function () {
       const client = h.track(new RoomClient({ host: '127.0.0.1', port }, FAST));
       client.start();
       const change = await nextState(client, 'backoff');
-      assert.match(change.reason!, /^Room unreachable: cannot reach http:\/\/127\.0\.0\.1:\d+\/public\/default\/config\.json: connect ECONNREFUSED/);
+      assert.match(
+        change.reason!,
+        /^Room unreachable: cannot reach http:\/\/127\.0\.0\.1:\d+\/public\/default\/config\.json: connect ECONNREFUSED/,
+      );
       assert.ok(change.retryInMs! >= 0 && change.retryInMs! <= 500);
     });
   });
@@ -78,7 +81,10 @@ describe('protocol: connecting and authenticating', function () {
       const strict = h.client(room, { tls: true });
       strict.start();
       const change = await nextState(strict, 'backoff');
-      assert.match(change.reason!, /^Room unreachable: cannot reach https:\/\/127\.0\.0\.1:\d+\/public\/default\/config\.json: self[- ]signed certificate/);
+      assert.match(
+        change.reason!,
+        /^Room unreachable: cannot reach https:\/\/127\.0\.0\.1:\d+\/public\/default\/config\.json: self[- ]signed certificate/,
+      );
     });
   });
 
@@ -106,7 +112,11 @@ describe('protocol: connecting and authenticating', function () {
       const room = await h.room();
       const admin = await ready(h.client(room));
       assert.equal(admin.role, 'admin');
-      assert.deepEqual(framesOf(room, 'auth')[0], { method: 'auth', requestId: framesOf(room, 'auth')[0].requestId, type: 'unsecured' });
+      assert.deepEqual(framesOf(room, 'auth')[0], {
+        method: 'auth',
+        requestId: framesOf(room, 'auth')[0].requestId,
+        type: 'unsecured',
+      });
       const user = await ready(h.client(room, { role: 'user' }));
       assert.equal(user.role, 'user');
       assert.equal(framesOf(room, 'auth')[1].role, 'user');
@@ -130,7 +140,9 @@ describe('protocol: connecting and authenticating', function () {
     });
 
     it('PIN and password work for the other modes too', async () => {
-      const room = await h.room({ auth: { admin: { type: 'pin', secret: '1234' }, user: { type: 'password', secret: 'user-pw' } } });
+      const room = await h.room({
+        auth: { admin: { type: 'pin', secret: '1234' }, user: { type: 'password', secret: 'user-pw' } },
+      });
       const admin = await ready(h.client(room, { authType: 'secured', secret: '1234', role: 'admin' }));
       const user = await ready(h.client(room, { authType: 'secured', secret: 'user-pw', role: 'user' }));
       assert.equal(admin.role, 'admin');
@@ -173,15 +185,23 @@ describe('protocol: connecting and authenticating', function () {
 
   describe('rejected credentials', () => {
     it('stops in auth-failed with the reason, fails requests at once and does not retry within the window', async () => {
-      const room = await h.room({ auth: { admin: { type: 'pin', secret: '1234' }, user: { type: 'pin', secret: '9876' } } });
+      const room = await h.room({
+        auth: { admin: { type: 'pin', secret: '1234' }, user: { type: 'pin', secret: '9876' } },
+      });
       const logger = new MemoryLogger();
-      const client = h.client(room, { authType: 'secured', secret: 'wrong-secret-5555' }, { authRetryMs: 60_000 }, logger);
+      const client = h.client(
+        room,
+        { authType: 'secured', secret: 'wrong-secret-5555' },
+        { authRetryMs: 60_000 },
+        logger,
+      );
       const queued = settle(client.request('getAppState', {}, { timeoutMs: 10_000 }));
       const startedAt = Date.now();
       client.start();
       const change = await nextState(client, 'auth-failed');
       // The Room's words, then what to check given what we sent.
-      const EXPECTED_REASON = 'credentials rejected: wrong credentials; check the PIN/password for the control mode the Room assigns (or choose "unsecured" if that mode has no protection)';
+      const EXPECTED_REASON =
+        'credentials rejected: wrong credentials; check the PIN/password for the control mode the Room assigns (or choose "unsecured" if that mode has no protection)';
       assert.equal(change.reason, EXPECTED_REASON);
       assert.equal(change.retryInMs, 60_000);
       assert.equal(client.lastReason, EXPECTED_REASON);
@@ -217,12 +237,27 @@ describe('protocol: connecting and authenticating', function () {
   describe('testConnection', () => {
     it('reports success, rejected credentials and an unreachable Room in one sentence', async () => {
       const room = await h.room({ auth: { admin: { type: 'pin', secret: '1234' }, user: { type: 'unsecured' } } });
-      const ok = await testConnection({ host: '127.0.0.1', port: room.webPort, authType: 'secured', secret: '1234' }, { timeoutMs: 5000 });
-      assert.deepEqual(ok, { ok: true, message: 'Connected: app state normal, role admin', appState: 3, role: 'admin', wsPort: room.wsPort });
+      const ok = await testConnection(
+        { host: '127.0.0.1', port: room.webPort, authType: 'secured', secret: '1234' },
+        { timeoutMs: 5000 },
+      );
+      assert.deepEqual(ok, {
+        ok: true,
+        message: 'Connected: app state normal, role admin',
+        appState: 3,
+        role: 'admin',
+        wsPort: room.wsPort,
+      });
 
-      const bad = await testConnection({ host: '127.0.0.1', port: room.webPort, authType: 'secured', secret: '0000' }, { timeoutMs: 5000 });
+      const bad = await testConnection(
+        { host: '127.0.0.1', port: room.webPort, authType: 'secured', secret: '0000' },
+        { timeoutMs: 5000 },
+      );
       assert.equal(bad.ok, false);
-      assert.equal(bad.message, 'Credentials rejected: wrong credentials; check the PIN/password for the control mode the Room assigns (or choose "unsecured" if that mode has no protection)');
+      assert.equal(
+        bad.message,
+        'Credentials rejected: wrong credentials; check the PIN/password for the control mode the Room assigns (or choose "unsecured" if that mode has no protection)',
+      );
 
       const port = await closedPort();
       const down = await testConnection({ host: '127.0.0.1', port }, { timeoutMs: 5000 });

@@ -48,8 +48,17 @@ export class Harness {
   }
 
   /** A client of `room` found by discovery (web port), not started. */
-  client(room: RoomEmulator, endpoint: Partial<EndpointOptions> = {}, tuning: Partial<ClientTuning> = {}, logger?: Logger): RoomClient {
-    const client = new RoomClient({ host: '127.0.0.1', port: room.webPort, ...endpoint }, { ...FAST, ...tuning }, logger);
+  client(
+    room: RoomEmulator,
+    endpoint: Partial<EndpointOptions> = {},
+    tuning: Partial<ClientTuning> = {},
+    logger?: Logger,
+  ): RoomClient {
+    const client = new RoomClient(
+      { host: '127.0.0.1', port: room.webPort, ...endpoint },
+      { ...FAST, ...tuning },
+      logger,
+    );
     this.clients.push(client);
     return client;
   }
@@ -71,7 +80,13 @@ export class Harness {
 }
 
 export function waitForState(client: RoomClient, state: ConnectionState, timeoutMs = 8000): Promise<void> {
-  return waitUntil(client, ['state'], () => client.state === state, timeoutMs, `state ${state} (now ${client.state}: ${client.lastReason ?? ''})`);
+  return waitUntil(
+    client,
+    ['state'],
+    () => client.state === state,
+    timeoutMs,
+    `state ${state} (now ${client.state}: ${client.lastReason ?? ''})`,
+  );
 }
 
 export async function ready(client: RoomClient, timeoutMs = 8000): Promise<RoomClient> {

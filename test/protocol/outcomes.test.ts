@@ -49,7 +49,9 @@ describe('protocol: waiting for outcomes', function () {
 
   it('incoming call: accept resolves on conferenceCreated, reject on rejectSent', async () => {
     const { room, client } = await setup();
-    let invited = waitForEvent<RoomNotification>(client, 'notification', { filter: (n) => n.event === 'inviteReceived' });
+    let invited = waitForEvent<RoomNotification>(client, 'notification', {
+      filter: (n) => n.event === 'inviteReceived',
+    });
     room.incomingCall({ peerId: 'carol@emulator.local', peerDn: 'Carol' });
     await invited;
     const accepted = await client.requestOutcome('accept');

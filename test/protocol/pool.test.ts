@@ -15,7 +15,9 @@ describe('protocol: connection pool', function () {
   }
 
   it('shares one socket between users of one endpoint', async () => {
-    const room = await h.room({ auth: { admin: { type: 'pin', secret: '1234' }, user: { type: 'pin', secret: '9999' } } });
+    const room = await h.room({
+      auth: { admin: { type: 'pin', secret: '1234' }, user: { type: 'pin', secret: '9999' } },
+    });
     const pool = makePool(5000);
     let connections = 0;
     room.on('connection', () => connections++);
@@ -76,7 +78,13 @@ describe('protocol: connection pool', function () {
   it('a redeploy that changes how we reach the same Room closes the idle old client at once, not after the grace period', async () => {
     const room = await h.room({ auth: { admin: { type: 'pin', secret: '1234' }, user: { type: 'unsecured' } } });
     const pool = makePool(60_000);
-    const before = { host: '127.0.0.1', port: room.webPort, apiVersion: '1' as const, authType: 'secured' as const, secret: '1234' };
+    const before = {
+      host: '127.0.0.1',
+      port: room.webPort,
+      apiVersion: '1' as const,
+      authType: 'secured' as const,
+      secret: '1234',
+    };
     const old = pool.acquire(before, FAST);
     await waitForState(old.client, 'ready');
     // Another Room endpoint in use meanwhile must not be touched.
@@ -99,7 +107,9 @@ describe('protocol: connection pool', function () {
   });
 
   it('a client still in use is kept when another identity for the same Room appears', async () => {
-    const room = await h.room({ auth: { admin: { type: 'pin', secret: '1234' }, user: { type: 'pin', secret: '9999' } } });
+    const room = await h.room({
+      auth: { admin: { type: 'pin', secret: '1234' }, user: { type: 'pin', secret: '9999' } },
+    });
     const pool = makePool(60_000);
     const endpoint = { host: '127.0.0.1', port: room.webPort, authType: 'secured' as const };
     const admin = pool.acquire({ ...endpoint, secret: '1234' }, FAST);

@@ -29,7 +29,10 @@ describe('protocol: requests', function () {
     const logger = new MemoryLogger();
     const client = await ready(h.client(room, {}, {}, logger));
     room.faults.delayResponses(500);
-    const lateResponse = waitForEvent(room, 'response', { timeoutMs: 5000, filter: (f) => (f as { method: string }).method === 'getAppState' });
+    const lateResponse = waitForEvent(room, 'response', {
+      timeoutMs: 5000,
+      filter: (f) => (f as { method: string }).method === 'getAppState',
+    });
     const started = Date.now();
     const outcome = await settle(client.request('getAppState', {}, { timeoutMs: 150 }));
     assert.equal(outcome.error?.code, 'TIMEOUT');
@@ -50,16 +53,27 @@ describe('protocol: requests', function () {
     room.faults.neverAnswer(['getDisplayNameById']);
     let settledCount = 0;
     const outcomes = [1, 2, 3].map((i) =>
-      settle(client.request('getDisplayNameById', { peerId: `p${i}` }, { timeoutMs: 10_000 }).finally(() => settledCount++)),
+      settle(
+        client.request('getDisplayNameById', { peerId: `p${i}` }, { timeoutMs: 10_000 }).finally(() => settledCount++),
+      ),
     );
-    await waitUntil(room, ['request'], () => framesOf(room, 'getDisplayNameById').length === 3, 5000, 'requests to arrive');
+    await waitUntil(
+      room,
+      ['request'],
+      () => framesOf(room, 'getDisplayNameById').length === 3,
+      5000,
+      'requests to arrive',
+    );
     const started = Date.now();
     room.faults.dropConnections();
     const results = await Promise.all(outcomes);
     assert.ok(Date.now() - started < 2000, 'rejected when the socket closed, not at the deadline');
     for (const r of results) {
       assert.equal(r.error?.code, 'CONNECTION_LOST');
-      assert.match(r.error!.message, /^getDisplayNameById: connection lost before the Room answered \(connection lost \(code 1006\)\)$/);
+      assert.match(
+        r.error!.message,
+        /^getDisplayNameById: connection lost before the Room answered \(connection lost \(code 1006\)\)$/,
+      );
     }
     assert.equal(settledCount, 3);
     assert.equal(client.pendingCount, 0);
@@ -84,7 +98,13 @@ describe('protocol: requests', function () {
   it('sends nothing for an invalid request', async () => {
     const room = await h.room();
     const client = await ready(h.client(room));
-    await waitUntil(room, ['request'], () => framesOf(room, 'getAppState').length === 1, 5000, 'the initial getAppState');
+    await waitUntil(
+      room,
+      ['request'],
+      () => framesOf(room, 'getAppState').length === 1,
+      5000,
+      'the initial getAppState',
+    );
     room.clearRequests();
     const cases: [string, unknown, string][] = [
       ['call', {}, 'INVALID_PARAMS'],
@@ -101,7 +121,10 @@ describe('protocol: requests', function () {
     assert.equal(badTimeout.error?.code, 'INVALID_PARAMS');
     // Prove the socket works and nothing invalid went before this request.
     await client.request('getAppState');
-    assert.deepEqual(room.requests.map((r) => r.frame.method), ['getAppState']);
+    assert.deepEqual(
+      room.requests.map((r) => r.frame.method),
+      ['getAppState'],
+    );
     assert.equal(client.pendingCount, 0);
   });
 
@@ -151,7 +174,10 @@ describe('protocol: requests', function () {
     await nextState(client, 'backoff');
     const r = await settle(client.request('getAppState', {}, { timeoutMs: 400 }));
     assert.equal(r.error?.code, 'NOT_CONNECTED');
-    assert.match(r.error!.message, /^getAppState: not connected to the Room within 400 ms \((Room unreachable: .*ECONNREFUSED.*|connection lost \(code \d+\))\)$/);
+    assert.match(
+      r.error!.message,
+      /^getAppState: not connected to the Room within 400 ms \((Room unreachable: .*ECONNREFUSED.*|connection lost \(code \d+\))\)$/,
+    );
     assert.equal(client.pendingCount, 0);
   });
 
@@ -173,7 +199,15 @@ describe('protocol: requests', function () {
     const room = await h.room();
     const logger = new MemoryLogger();
     const client = await ready(h.client(room, {}, {}, logger));
-    const raw = ['not json', 'not json either', '[1,2]', '42', '{"method":"event"}', '{"error":"boom"}', '{"method":"foo","requestId":"nope","result":true}'];
+    const raw = [
+      'not json',
+      'not json either',
+      '[1,2]',
+      '42',
+      '{"method":"event"}',
+      '{"error":"boom"}',
+      '{"method":"foo","requestId":"nope","result":true}',
+    ];
     for (const text of raw) room.faults.sendRaw(text);
     room.faults.sendRaw(Buffer.from([1, 2, 3]), { binary: true });
     const r = await client.request('getAppState');
@@ -211,7 +245,10 @@ describe('protocol: requests', function () {
     await emitted;
     assert.equal(byName.length, 1);
     assert.equal(byName[0].data, 'hello');
-    assert.deepEqual(all.filter((e) => e !== 'appStateChanged'), ['participantLeftConference', 'myEvent']);
+    assert.deepEqual(
+      all.filter((e) => e !== 'appStateChanged'),
+      ['participantLeftConference', 'myEvent'],
+    );
     assert.equal(client.listenerCount('myEvent'), 1);
     off1();
     off2();

@@ -7,7 +7,12 @@ import { collect, waitUntil } from '../support/wait';
 import { FAST, framesOf, Harness, nextState, ready, settle, waitForState } from './helpers';
 
 /** A TCP server that accepts and hangs up at once, recording when each connection attempt arrived. */
-async function hangUpServer(): Promise<{ port: number; attempts: number[]; server: net.Server; close(): Promise<void> }> {
+async function hangUpServer(): Promise<{
+  port: number;
+  attempts: number[];
+  server: net.Server;
+  close(): Promise<void>;
+}> {
   const attempts: number[] = [];
   const sockets = new Set<net.Socket>();
   const server = net.createServer((socket) => {
@@ -36,7 +41,10 @@ describe('protocol: reconnects, heartbeat and displacement', function () {
     const initial = 100;
     const cap = 400;
     const client = h.track(
-      new RoomClient({ host: '127.0.0.1', wsPort: target.port }, { ...FAST, reconnectInitialMs: initial, reconnectMaxMs: cap }),
+      new RoomClient(
+        { host: '127.0.0.1', wsPort: target.port },
+        { ...FAST, reconnectInitialMs: initial, reconnectMaxMs: cap },
+      ),
     );
     const states = collect<StateChange>(client, 'state');
     client.start();
@@ -49,7 +57,10 @@ describe('protocol: reconnects, heartbeat and displacement', function () {
     // The schedule: attempt n waits min(cap, initial * 2^n) * [0.5, 1].
     backoffs.slice(0, 5).forEach((s, n) => {
       const base = Math.min(cap, initial * 2 ** n);
-      assert.ok(s.retryInMs! >= base / 2 && s.retryInMs! <= base, `retry ${n}: ${s.retryInMs} ms within [${base / 2}, ${base}]`);
+      assert.ok(
+        s.retryInMs! >= base / 2 && s.retryInMs! <= base,
+        `retry ${n}: ${s.retryInMs} ms within [${base / 2}, ${base}]`,
+      );
       assert.equal(s.attempt, n + 1);
     });
     // What the Room side sees: the gaps between attempts follow that schedule (timers never fire early;
@@ -169,16 +180,24 @@ describe('protocol: reconnects, heartbeat and displacement', function () {
     states.stop();
     assert.equal(states.values[0].state, 'authenticating');
     assert.equal(states.values[0].reason, 'authorization needed: token for the current auth type expired');
-    assert.deepEqual(framesOf(room, 'auth').map((f) => f.credentials), ['1234', '1234']);
+    assert.deepEqual(
+      framesOf(room, 'auth').map((f) => f.credentials),
+      ['1234', '1234'],
+    );
   });
 
   it('ends in auth-failed when the credentials were changed on the Room', async () => {
     const room = await h.room({ auth: { admin: { type: 'pin', secret: '1234' }, user: { type: 'unsecured' } } });
-    const client = await ready(h.client(room, { authType: 'secured', secret: '1234', role: 'admin' }, { authRetryMs: 300 }));
+    const client = await ready(
+      h.client(room, { authType: 'secured', secret: '1234', role: 'admin' }, { authRetryMs: 300 }),
+    );
     const failed = nextState(client, 'auth-failed');
     room.setAuth({ admin: { type: 'pin', secret: '5678' } });
     const change = await failed;
-    assert.equal(change.reason, 'credentials rejected: wrong credentials; check the PIN/password for the admin control mode (or choose "unsecured" if that mode has no protection)');
+    assert.equal(
+      change.reason,
+      'credentials rejected: wrong credentials; check the PIN/password for the admin control mode (or choose "unsecured" if that mode has no protection)',
+    );
     const t0 = Date.now();
     // authRetryMs later (and not sooner) the client tries once more.
     await nextState(client, 'auth-failed', 5000);

@@ -16,14 +16,26 @@ describe('protocol: request validation (schemas)', () => {
   });
 
   it('names the expected JSON type', () => {
-    assert.equal(validateRequest('setMicMute', { mute: 'yes' })?.message, 'setMicMute: parameter "mute" must be boolean');
-    assert.equal(validateRequest('connectToServer', { server: 's', port: 4307.5 })?.message, 'connectToServer: parameter "port" must be integer');
-    assert.equal(validateRequest('setSettings', { settings: [1] })?.message, 'setSettings: parameter "settings" must be object');
+    assert.equal(
+      validateRequest('setMicMute', { mute: 'yes' })?.message,
+      'setMicMute: parameter "mute" must be boolean',
+    );
+    assert.equal(
+      validateRequest('connectToServer', { server: 's', port: 4307.5 })?.message,
+      'connectToServer: parameter "port" must be integer',
+    );
+    assert.equal(
+      validateRequest('setSettings', { settings: [1] })?.message,
+      'setSettings: parameter "settings" must be object',
+    );
   });
 
   it('lists the allowed values of an enum', () => {
     const err = validateRequest('createConference', { title: 't', confType: 'big', autoAccept: true });
-    assert.equal(err?.message, 'createConference: parameter "confType" must be one of "symmetric", "asymmetric", "role"');
+    assert.equal(
+      err?.message,
+      'createConference: parameter "confType" must be one of "symmetric", "asymmetric", "role"',
+    );
   });
 
   it('checks array items and reports every problem at once', () => {
@@ -56,7 +68,10 @@ describe('protocol: request validation (schemas)', () => {
   });
 
   it('rejects reserved and prototype-polluting keys', () => {
-    assert.match(validateRequest('call', { peerId: 'a', requestId: 'x' })!.message, /"requestId" cannot be a parameter/);
+    assert.match(
+      validateRequest('call', { peerId: 'a', requestId: 'x' })!.message,
+      /"requestId" cannot be a parameter/,
+    );
     assert.match(validateRequest('call', { peerId: 'a', method: 'hangUp' })!.message, /"method" cannot be a parameter/);
     const polluted = JSON.parse('{"peerId":"a","__proto__":{"admin":true}}') as Record<string, unknown>;
     assert.match(validateRequest('call', polluted)!.message, /"__proto__" is not allowed/);

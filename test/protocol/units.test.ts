@@ -6,11 +6,19 @@ import { hasOutcome, judgeOutcome, OUTCOME_METHODS, outcomeRule } from '../../sr
 import { DEFAULT_TUNING, resolveTuning } from '../../src/protocol/tuning';
 import type { RoomNotification } from '../../src/protocol/types';
 
-const note = (event: string, fields: Record<string, unknown> = {}): RoomNotification => ({ method: 'event', event, ...fields });
+const note = (event: string, fields: Record<string, unknown> = {}): RoomNotification => ({
+  method: 'event',
+  event,
+  ...fields,
+});
 
 describe('protocol: building blocks', () => {
   describe('backoff', () => {
-    const opts = (r: number) => ({ initialMs: DEFAULT_TUNING.reconnectInitialMs, maxMs: DEFAULT_TUNING.reconnectMaxMs, random: () => r });
+    const opts = (r: number) => ({
+      initialMs: DEFAULT_TUNING.reconnectInitialMs,
+      maxMs: DEFAULT_TUNING.reconnectMaxMs,
+      random: () => r,
+    });
 
     it('retries the first time within 1 s with the defaults, and jitters between half and full delay', () => {
       assert.equal(backoffDelay(0, opts(0)), 250);
@@ -19,7 +27,10 @@ describe('protocol: building blocks', () => {
     });
 
     it('doubles per attempt and stops at the cap', () => {
-      assert.deepEqual([0, 1, 2, 3].map((a) => backoffDelay(a, opts(0.999999))), [500, 1000, 2000, 4000]);
+      assert.deepEqual(
+        [0, 1, 2, 3].map((a) => backoffDelay(a, opts(0.999999))),
+        [500, 1000, 2000, 4000],
+      );
       assert.equal(backoffDelay(20, opts(0.999999)), 30_000);
       assert.equal(backoffDelay(5000, opts(0)), 15_000); // no overflow for huge attempt counts
     });
@@ -112,7 +123,10 @@ describe('protocol: building blocks', () => {
 
   describe('outcomes', () => {
     it('offers the outcome option only for methods with a rule', () => {
-      assert.deepEqual([...OUTCOME_METHODS], ['accept', 'call', 'connectToServer', 'createConference', 'hangUp', 'login', 'logout', 'reject']);
+      assert.deepEqual(
+        [...OUTCOME_METHODS],
+        ['accept', 'call', 'connectToServer', 'createConference', 'hangUp', 'login', 'logout', 'reject'],
+      );
       assert.equal(hasOutcome('call'), true);
       assert.equal(hasOutcome('setMicMute'), false);
     });
@@ -121,12 +135,21 @@ describe('protocol: building blocks', () => {
       const call = outcomeRule('call')!;
       assert.deepEqual(judgeOutcome(call, note('conferenceCreated', { confId: 'c' })), { ok: true });
       assert.deepEqual(judgeOutcome(call, note('rejectReceived', { cause: 2 })), { ok: false, text: 'user is busy' });
-      assert.deepEqual(judgeOutcome(call, note('stopCalling', { side: 1 })), { ok: false, text: 'the other side stopped the call' });
-      assert.deepEqual(judgeOutcome(call, note('stopCalling', { side: 0 })), { ok: false, text: 'the call was cancelled on the Room' });
+      assert.deepEqual(judgeOutcome(call, note('stopCalling', { side: 1 })), {
+        ok: false,
+        text: 'the other side stopped the call',
+      });
+      assert.deepEqual(judgeOutcome(call, note('stopCalling', { side: 0 })), {
+        ok: false,
+        text: 'the call was cancelled on the Room',
+      });
       assert.equal(judgeOutcome(call, note('inviteSent')), undefined);
       const login = outcomeRule('login')!;
       assert.deepEqual(judgeOutcome(login, note('login', { result: 0 })), { ok: true });
-      assert.deepEqual(judgeOutcome(login, note('login', { result: 3 })), { ok: false, text: 'login/password not found' });
+      assert.deepEqual(judgeOutcome(login, note('login', { result: 3 })), {
+        ok: false,
+        text: 'login/password not found',
+      });
     });
   });
 });

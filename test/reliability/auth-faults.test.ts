@@ -38,7 +38,9 @@ describe('reliability: rejected credentials and displacement', function () {
   withRuntime();
 
   it('credentials rejected: red status with the reason, no retry storm; fixing the secret and deploying recovers', async () => {
-    const room = await startRoom({ auth: { admin: { type: 'password', secret: ADMIN_SECRET }, user: { type: 'password', secret: 'User-pw-77' } } });
+    const room = await startRoom({
+      auth: { admin: { type: 'password', secret: ADMIN_SECRET }, user: { type: 'password', secret: 'User-pw-77' } },
+    });
     const flow = (extraCfg: Record<string, unknown> = {}) => [
       ...commandFlow(room, { method: 'getMicMute' }, { authType: 'secured', ...extraCfg }),
       eventNode('ev', { events: ['nothing'], connectionEvents: true }),
@@ -52,7 +54,10 @@ describe('reliability: rejected credentials and displacement', function () {
     const redMs = Date.now() - started;
     assert.equal(status.text, 'auth failed: check PIN/password');
     assert.equal(status.shape, 'ring');
-    const failed = await events.next((m) => m.topic === 'connection' && m.payload.state === 'auth-failed', 'auth-failed event');
+    const failed = await events.next(
+      (m) => m.topic === 'connection' && m.payload.state === 'auth-failed',
+      'auth-failed event',
+    );
     assert.match(failed.payload.reason, /credentials rejected: wrong credentials/);
 
     node('cmd').receive({});
@@ -84,7 +89,9 @@ describe('reliability: rejected credentials and displacement', function () {
   });
 
   it('displacement: two configs with different identities on one control mode settle with bounded attempts and a clear status', async () => {
-    const room = await startRoom({ auth: { admin: { type: 'password', secret: ADMIN_SECRET }, user: { type: 'pin', secret: '4321' } } });
+    const room = await startRoom({
+      auth: { admin: { type: 'password', secret: ADMIN_SECRET }, user: { type: 'pin', secret: '4321' } },
+    });
     const secured = { authType: 'secured', role: 'admin' };
     // Two identities: A discovers the port, B has it configured (as a second Node-RED or a copied config would).
     const flow = [
@@ -117,7 +124,13 @@ describe('reliability: rejected credentials and displacement', function () {
     b.on('state', forward);
     const gaveUp = (c: RoomClient) => c.state === 'displaced' && /stopped re-authenticating/.test(c.lastReason ?? '');
     try {
-      await waitUntil(states, ['state'], () => (gaveUp(a) && b.state === 'ready') || (gaveUp(b) && a.state === 'ready'), 45000, 'the displacement to settle');
+      await waitUntil(
+        states,
+        ['state'],
+        () => (gaveUp(a) && b.state === 'ready') || (gaveUp(b) && a.state === 'ready'),
+        45000,
+        'the displacement to settle',
+      );
     } finally {
       a.off('state', forward);
       b.off('state', forward);
@@ -133,10 +146,16 @@ describe('reliability: rejected credentials and displacement', function () {
     deauthorized.stop();
     const limit = a.tuning.displacedRetryLimit;
     assert.ok(authBefore <= 2 * (limit + 1) + 2, `bounded: ${authBefore} auth attempts`);
-    assert.ok(deauthorized.values.every((d) => d.cause === 1), 'every kick was a displacement (cause 1)');
+    assert.ok(
+      deauthorized.values.every((d) => d.cause === 1),
+      'every kick was a displacement (cause 1)',
+    );
 
     const loserStatus = lastStatus(node(`cmd${loser}`))!;
-    assert.deepEqual({ fill: loserStatus.fill, shape: loserStatus.shape, text: loserStatus.text }, { fill: 'yellow', shape: 'dot', text: 'displaced by another client' });
+    assert.deepEqual(
+      { fill: loserStatus.fill, shape: loserStatus.shape, text: loserStatus.text },
+      { fill: 'yellow', shape: 'dot', text: 'displaced by another client' },
+    );
     assert.ok(isGreen(lastStatus(node(`cmd${winner}`))!));
     const loserEvents = loser === 'A' ? eventsA : eventsB;
     assert.ok(loserEvents.count((m) => m.payload.state === 'displaced') >= 1, 'room-event reported the displacement');
@@ -172,7 +191,13 @@ describe('reliability: rejected credentials and displacement', function () {
       );
       try {
         other.start();
-        await waitUntil(ours, ['state'], () => ours.state === 'displaced' && /redeploy to try again/.test(ours.lastReason ?? ''), 45000, 'ours to give up');
+        await waitUntil(
+          ours,
+          ['state'],
+          () => ours.state === 'displaced' && /redeploy to try again/.test(ours.lastReason ?? ''),
+          45000,
+          'ours to give up',
+        );
         assert.equal(lastStatus(node('cmd'))!.text, 'displaced by another client');
       } finally {
         await other.close();
@@ -184,7 +209,9 @@ describe('reliability: rejected credentials and displacement', function () {
     });
 
     it('after rejected credentials are fixed on the Room, a full redeploy tries again at once (not after the 60 s auth back-off)', async () => {
-      const room = await startRoom({ auth: { admin: { type: 'password', secret: ADMIN_SECRET }, user: { type: 'password', secret: 'User-pw-77' } } });
+      const room = await startRoom({
+        auth: { admin: { type: 'password', secret: ADMIN_SECRET }, user: { type: 'password', secret: 'User-pw-77' } },
+      });
       const flow = commandFlow(room, { method: 'getMicMute' }, { authType: 'secured' });
       await load(flow, { cfg: { secret: 'New-admin-pw-1' } });
       await waitForStatus(node('cmd'), (s) => s.fill === 'red', 'auth failed');

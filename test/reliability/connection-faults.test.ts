@@ -45,9 +45,13 @@ describe('reliability: connection faults, through the nodes in a Node-RED runtim
 
   /** The same on a Room with passwords, authenticated as admin; the tokens the Room hands out, from the first auth on. */
   async function readySecuredGetMicMute(): Promise<{ room: RoomEmulator; tokens: string[]; out: Inbox }> {
-    const room = await startRoom({ auth: { admin: { type: 'password', secret: ADMIN_SECRET }, user: { type: 'pin', secret: '4321' } } });
+    const room = await startRoom({
+      auth: { admin: { type: 'password', secret: ADMIN_SECRET }, user: { type: 'pin', secret: '4321' } },
+    });
     const tokens = tokensIssued(room);
-    await load(commandFlow(room, { method: 'getMicMute' }, { authType: 'secured', role: 'admin' }), { cfg: { secret: ADMIN_SECRET } });
+    await load(commandFlow(room, { method: 'getMicMute' }, { authType: 'secured', role: 'admin' }), {
+      cfg: { secret: ADMIN_SECRET },
+    });
     const out = new Inbox(node('out'));
     await waitForStatus(node('cmd'), isReadyIdle, 'ready');
     return { room, tokens, out };
@@ -58,7 +62,10 @@ describe('reliability: connection faults, through the nodes in a Node-RED runtim
     const from = room.requests.length;
 
     room.faults.neverAnswer(['getMicMute']);
-    const requested = waitForEvent<Record<string, unknown>>(room, 'request', { filter: (f) => f.method === 'getMicMute', timeoutMs: WAIT_MS });
+    const requested = waitForEvent<Record<string, unknown>>(room, 'request', {
+      filter: (f) => f.method === 'getMicMute',
+      timeoutMs: WAIT_MS,
+    });
     node('cmd').receive({ seq: 1 });
     await requested;
     const mark = statusMark(node('cmd'));
@@ -116,12 +123,17 @@ describe('reliability: connection faults, through the nodes in a Node-RED runtim
     const authFrames = framesOf(room, 'auth', from);
     assert.ok(authFrames.length >= 1);
     assert.equal(authFrames[0].credentials, tokens[0], 'the re-authentication used the token');
-    assert.ok(authFrames.every((f) => f.credentials !== ADMIN_SECRET), 'the secret was not sent again');
+    assert.ok(
+      authFrames.every((f) => f.credentials !== ADMIN_SECRET),
+      'the secret was not sent again',
+    );
     assert.equal(clientOf().wsPort, room.wsPort, 'the client found the new port through config.json');
     node('cmd').receive({});
     assert.equal((await out.next()).payload.result, true);
     assert.equal(room.connectionCount, 1);
-    figure(`Room restart: WebSocket port ${oldPort} -> ${room.wsPort}, re-discovered and re-authenticated with the token, green in ${recoveredMs} ms, no redeploy`);
+    figure(
+      `Room restart: WebSocket port ${oldPort} -> ${room.wsPort}, re-discovered and re-authenticated with the token, green in ${recoveredMs} ms, no redeploy`,
+    );
   });
 
   it('Room restart that forgets its tokens: the refused token is followed by the secret, green again without a redeploy', async () => {
@@ -146,7 +158,11 @@ describe('reliability: connection faults, through the nodes in a Node-RED runtim
     const timeout = 500;
     useSettings({ roomConfigHeartbeatIntervalMs: interval, roomConfigHeartbeatTimeoutMs: timeout });
     const room = await startRoom();
-    await load([...commandFlow(room, { method: 'getMicMute' }), eventNode('ev', { events: ['nothing'], connectionEvents: true }), helperNode('events')]);
+    await load([
+      ...commandFlow(room, { method: 'getMicMute' }),
+      eventNode('ev', { events: ['nothing'], connectionEvents: true }),
+      helperNode('events'),
+    ]);
     const out = new Inbox(node('out'));
     const events = new Inbox(node('events'));
     await waitForStatus(node('cmd'), isReadyIdle, 'ready');
@@ -158,7 +174,10 @@ describe('reliability: connection faults, through the nodes in a Node-RED runtim
     const left = await waitForStatusSince(node('cmd'), mark, (s) => !isGreen(s), 'leaves green');
     const detectedMs = Date.now() - started;
     await disconnected;
-    const lost = await events.next((m) => m.topic === 'connection' && m.payload.state === 'lost', 'connection lost event');
+    const lost = await events.next(
+      (m) => m.topic === 'connection' && m.payload.state === 'lost',
+      'connection lost event',
+    );
     assert.match(lost.payload.reason, /heartbeat/);
     // Slack on top of interval + timeout for a loaded machine; the figure shows the real value.
     assert.ok(detectedMs <= interval + timeout + 2500, `detected after ${detectedMs} ms`);
@@ -182,7 +201,10 @@ describe('reliability: connection faults, through the nodes in a Node-RED runtim
     const logMark = logs.mark();
     const delayMs = 1500;
     room.faults.delayResponses(delayMs);
-    const lateResponse = waitForEvent<Record<string, unknown>>(room, 'response', { filter: (f) => f.method === 'getMicMute', timeoutMs: WAIT_MS });
+    const lateResponse = waitForEvent<Record<string, unknown>>(room, 'response', {
+      filter: (f) => f.method === 'getMicMute',
+      timeoutMs: WAIT_MS,
+    });
 
     const started = Date.now();
     node('cmd').receive({ timeout: 300 });
@@ -203,6 +225,8 @@ describe('reliability: connection faults, through the nodes in a Node-RED runtim
     room.faults.delayResponses(0);
     node('cmd').receive({});
     assert.equal((await out.next()).payload.result, true);
-    figure(`slow Room: TIMEOUT after ${failedMs} ms (msg.timeout 300), the response ${delayMs} ms late was ignored: 1 error, 0 outputs, 0 pending, 0 warnings`);
+    figure(
+      `slow Room: TIMEOUT after ${failedMs} ms (msg.timeout 300), the response ${delayMs} ms late was ignored: 1 error, 0 outputs, 0 pending, 0 warnings`,
+    );
   });
 });

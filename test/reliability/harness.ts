@@ -27,7 +27,19 @@ import type { NodeStatus } from '../../nodes/lib/node-red';
 import { LogCapture } from '../support/reliability-log';
 import { waitForEvent, withDeadline } from '../support/wait';
 
-export { helper, Inbox, isReady, isReadyIdle, lastStatus, node, placed, quietWindow, startRoom, statusHistory, waitForStatus };
+export {
+  helper,
+  Inbox,
+  isReady,
+  isReadyIdle,
+  lastStatus,
+  node,
+  placed,
+  quietWindow,
+  startRoom,
+  statusHistory,
+  waitForStatus,
+};
 export type { AnyNode, Msg };
 
 /**
@@ -94,11 +106,32 @@ export function configNode(room: RoomEmulator, extra: Record<string, unknown> = 
 }
 
 export function commandNode(id: string, extra: Record<string, unknown> = {}, to = 'out'): Record<string, unknown> {
-  return placed({ id, type: 'room-command', z: 'tab', name: id, room: 'cfg', method: '', params: {}, timeout: '', wires: [[to]], ...extra });
+  return placed({
+    id,
+    type: 'room-command',
+    z: 'tab',
+    name: id,
+    room: 'cfg',
+    method: '',
+    params: {},
+    timeout: '',
+    wires: [[to]],
+    ...extra,
+  });
 }
 
 export function eventNode(id: string, extra: Record<string, unknown> = {}, to = 'events'): Record<string, unknown> {
-  return placed({ id, type: 'room-event', z: 'tab', name: id, room: 'cfg', events: [], topicPrefix: '', wires: [[to]], ...extra });
+  return placed({
+    id,
+    type: 'room-event',
+    z: 'tab',
+    name: id,
+    room: 'cfg',
+    events: [],
+    topicPrefix: '',
+    wires: [[to]],
+    ...extra,
+  });
 }
 
 export function helperNode(id: string): Record<string, unknown> {
@@ -111,7 +144,11 @@ export function catchNode(id = 'catcher', to = 'caught'): Record<string, unknown
 }
 
 /** tab + config + one command node wired to `out` + catch -> `caught`. */
-export function commandFlow(room: RoomEmulator, cmd: Record<string, unknown> = {}, cfg: Record<string, unknown> = {}): Record<string, unknown>[] {
+export function commandFlow(
+  room: RoomEmulator,
+  cmd: Record<string, unknown> = {},
+  cfg: Record<string, unknown> = {},
+): Record<string, unknown>[] {
   return [TAB, configNode(room, cfg), commandNode('cmd', cmd), helperNode('out'), ...catchNode()];
 }
 
@@ -137,7 +174,8 @@ export function tokensIssued(room: RoomEmulator): string[] {
   const tokens: string[] = [];
   room.on('response', (frame: Record<string, unknown>) => {
     if (frame.method !== 'auth') return;
-    for (const key of ['token', 'tokenForHttpServer']) if (typeof frame[key] === 'string' && frame[key] !== '') tokens.push(frame[key] as string);
+    for (const key of ['token', 'tokenForHttpServer'])
+      if (typeof frame[key] === 'string' && frame[key] !== '') tokens.push(frame[key] as string);
   });
   return tokens;
 }
@@ -168,7 +206,11 @@ export function waitForStatusSince(
     };
     target.on('call:status', listener);
   });
-  return withDeadline(hit, timeoutMs, `${target.id} ${what} (statuses since: ${JSON.stringify(statusHistory(target).slice(mark))})`).finally(() => {
+  return withDeadline(
+    hit,
+    timeoutMs,
+    `${target.id} ${what} (statuses since: ${JSON.stringify(statusHistory(target).slice(mark))})`,
+  ).finally(() => {
     if (listener) target.off('call:status', listener);
   });
 }
@@ -232,7 +274,10 @@ const SPIED_NODE_METHODS = ['log', 'status', 'warn', 'error', 'debug', 'trace', 
  * own records would count as a leak in the nodes.
  */
 export function forgetHelperSpyHistory(): void {
-  const internals = helper as unknown as { _NodePrototype: Record<string, { resetHistory?: () => void }>; log(): { resetHistory?: () => void } | undefined };
+  const internals = helper as unknown as {
+    _NodePrototype: Record<string, { resetHistory?: () => void }>;
+    log(): { resetHistory?: () => void } | undefined;
+  };
   for (const method of SPIED_NODE_METHODS) internals._NodePrototype[method]?.resetHistory?.();
   internals.log()?.resetHistory?.();
 }

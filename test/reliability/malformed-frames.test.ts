@@ -40,7 +40,11 @@ describe('reliability: malformed and oversize frames from the Room', function ()
   /** A command node and a room-event node (with connection events) on one connection, ready. */
   async function setUp(): Promise<{ room: RoomEmulator; out: Inbox; events: Inbox }> {
     const room = await startRoom();
-    await load([...commandFlow(room, { method: 'getMicMute' }), eventNode('ev', { connectionEvents: true }), helperNode('events')]);
+    await load([
+      ...commandFlow(room, { method: 'getMicMute' }),
+      eventNode('ev', { connectionEvents: true }),
+      helperNode('events'),
+    ]);
     const out = new Inbox(node('out'));
     const events = new Inbox(node('events'));
     await waitForStatus(node('cmd'), isReadyIdle, 'ready');
@@ -63,14 +67,23 @@ describe('reliability: malformed and oversize frames from the Room', function ()
       { name: 'a JSON number', data: '42', logged: /not a JSON object/ },
       { name: 'a JSON string', data: '"hello"', logged: /not a JSON object/ },
       { name: 'JSON null', data: 'null', logged: /not a JSON object/ },
-      { name: 'an unknown requestId', data: JSON.stringify({ method: 'getMicMute', requestId: 'no-such-request', result: true, mute: false }), logged: /matches no pending request/ },
+      {
+        name: 'an unknown requestId',
+        data: JSON.stringify({ method: 'getMicMute', requestId: 'no-such-request', result: true, mute: false }),
+        logged: /matches no pending request/,
+      },
       { name: 'an event without a name', data: JSON.stringify({ method: 'event' }), logged: /without an event name/ },
-      { name: 'an event with an empty name', data: JSON.stringify({ method: 'event', event: '' }), logged: /without an event name/ },
+      {
+        name: 'an event with an empty name',
+        data: JSON.stringify({ method: 'event', event: '' }),
+        logged: /without an event name/,
+      },
       { name: 'a message without a method', data: JSON.stringify({ error: 'odd' }), logged: /without a method/ },
       { name: 'a binary frame', data: Buffer.from([0, 1, 2, 255]), binary: true, logged: /binary frame/ },
     ];
     const repeats = 3;
-    for (const kind of kinds) for (let i = 0; i < repeats; i++) room.faults.sendRaw(kind.data, { binary: kind.binary === true });
+    for (const kind of kinds)
+      for (let i = 0; i < repeats; i++) room.faults.sendRaw(kind.data, { binary: kind.binary === true });
     // Frames on one socket arrive in order: once this answer is out, every bad frame has been handled.
     node('cmd').receive({});
     assert.equal((await out.next()).payload.result, true);
@@ -78,7 +91,11 @@ describe('reliability: malformed and oversize frames from the Room', function ()
     const patterns = [...new Set(kinds.map((k) => k.logged.source))].map((s) => new RegExp(s));
     for (const pattern of patterns) {
       // Once, and as a warning, so it shows in Node-RED's log at its default level (info).
-      assert.equal(logs.count(pattern, logMark, LEVEL.WARN), 1, `${pattern} logged exactly once as a warning (log: ${logs.allText(logMark)})`);
+      assert.equal(
+        logs.count(pattern, logMark, LEVEL.WARN),
+        1,
+        `${pattern} logged exactly once as a warning (log: ${logs.allText(logMark)})`,
+      );
       assert.equal(logs.count(pattern, logMark), 1, `${pattern} logged exactly once at any level`);
     }
     assert.equal(events.count(), 0, `no junk reached room-event: ${JSON.stringify(events.messages)}`);
@@ -93,7 +110,7 @@ describe('reliability: malformed and oversize frames from the Room', function ()
     );
   });
 
-  it('a frame over the client\'s maxPayload: the client closes with 1009, logs it once and reconnects', async () => {
+  it("a frame over the client's maxPayload: the client closes with 1009, logs it once and reconnects", async () => {
     const { room, out, events } = await setUp();
     const logMark = logs.mark();
     const mark = statusMark(node('cmd'));
@@ -102,7 +119,10 @@ describe('reliability: malformed and oversize frames from the Room', function ()
     const closeCodes = roomSideCloseCodes(room);
     const started = Date.now();
     room.faults.sendRaw('x'.repeat(4 * 1024 * 1024 + 1));
-    const lost = await events.next((m) => m.topic === 'connection' && m.payload.state === 'lost', 'connection lost event');
+    const lost = await events.next(
+      (m) => m.topic === 'connection' && m.payload.state === 'lost',
+      'connection lost event',
+    );
     // The client closes with 1009; its own close event says 1006 because it stops reading once the limit is hit.
     assert.match(lost.payload.reason, /Max payload size exceeded/);
     await waitUntil(room, ['disconnect'], () => closeCodes.length === 1, WAIT_MS, 'the Room to see the close');
@@ -120,7 +140,12 @@ describe('reliability: malformed and oversize frames from the Room', function ()
     assert.equal(connections.values.length, 1, 'exactly one new connection');
     assert.equal(room.connectionCount, 1);
     connections.stop();
-    const level = Object.entries(LEVEL).find(([, n]) => n === logged[0].level)?.[0].toLowerCase() ?? String(logged[0].level);
-    figure(`oversize frame: 4 MiB + 1 byte -> the client closed with 1009 (logged once, at ${level} level), reconnected and green in ${recoveredMs} ms`);
+    const level =
+      Object.entries(LEVEL)
+        .find(([, n]) => n === logged[0].level)?.[0]
+        .toLowerCase() ?? String(logged[0].level);
+    figure(
+      `oversize frame: 4 MiB + 1 byte -> the client closed with 1009 (logged once, at ${level} level), reconnected and green in ${recoveredMs} ms`,
+    );
   });
 });

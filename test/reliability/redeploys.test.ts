@@ -48,7 +48,11 @@ function appFlow(room: RoomEmulator, round: number, type: DeployType): object[] 
     commandNode('cmd2', { method: 'getVideoMute' }, 'out2'),
     helperNode('out1'),
     helperNode('out2'),
-    eventNode('ev', { events: ['myEvent'], connectionEvents: true, name: type === 'flows' ? `ev${tag}` : 'ev' }, 'events'),
+    eventNode(
+      'ev',
+      { events: ['myEvent'], connectionEvents: true, name: type === 'flows' ? `ev${tag}` : 'ev' },
+      'events',
+    ),
     helperNode('events'),
     ...catchNode(),
   ];

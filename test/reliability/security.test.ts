@@ -6,7 +6,14 @@ import type { Server } from 'node:http';
 import type { RoomEmulator } from '../../src/emulator';
 import { DEFAULT_TUNING, isAdminOnly, methodNames, methodSpec } from '../../src/protocol';
 import { startNodeRed, type NodeRedProcess } from '../support/node-red-process';
-import { adminAuthSettings, adminToken, bearer, captureComms, VIEWER_USER, type CommsCapture } from '../support/reliability-admin';
+import {
+  adminAuthSettings,
+  adminToken,
+  bearer,
+  captureComms,
+  VIEWER_USER,
+  type CommsCapture,
+} from '../support/reliability-admin';
 import { collect, waitForEvent } from '../support/wait';
 import { SELF_SIGNED } from './fixtures/self-signed-tls';
 import {
@@ -41,7 +48,10 @@ import {
 
 const ADMIN_SECRET = 'Adm1n-S3cret-7f3a9c';
 const WRONG_SECRET = 'Wr0ng-S3cret-b82e41';
-const ROOM_AUTH = { admin: { type: 'password' as const, secret: ADMIN_SECRET }, user: { type: 'pin' as const, secret: '4321' } };
+const ROOM_AUTH = {
+  admin: { type: 'password' as const, secret: ADMIN_SECRET },
+  user: { type: 'pin' as const, secret: '4321' },
+};
 
 /** JSON of anything a test captured: errors keep message and stack, cycles and BigInts do not throw. */
 function dump(value: unknown): string {
@@ -72,7 +82,8 @@ function minimalParams(method: string): Record<string, unknown> {
   for (const [name, spec] of Object.entries(methodSpec(method)!.params)) {
     if (!spec.required) continue;
     if (spec.enum && spec.enum.length > 0) params[name] = spec.enum[0];
-    else params[name] = { string: 'x', integer: 1, number: 1, boolean: false, object: {}, array: [], any: 'x' }[spec.type];
+    else
+      params[name] = { string: 'x', integer: 1, number: 1, boolean: false, object: {}, array: [], any: 'x' }[spec.type];
   }
   return params;
 }
@@ -108,7 +119,8 @@ describe('reliability: security', function () {
       const events = new Inbox(node('events'));
       // Every message, kept (the inboxes hand theirs out as the test takes them).
       const messages: { where: string; msg: Msg }[] = [];
-      for (const id of ['out', 'caught', 'events']) node(id).on('input', (msg: Msg) => messages.push({ where: id, msg }));
+      for (const id of ['out', 'caught', 'events'])
+        node(id).on('input', (msg: Msg) => messages.push({ where: id, msg }));
       await waitForStatus(node('cmd'), isReadyIdle, 'ready');
       await waitForStatus(node('bad'), (s) => s.fill === 'red', 'auth failed');
 
@@ -135,7 +147,14 @@ describe('reliability: security', function () {
         .request()
         .post('/trueconf-room/test-connection')
         // role user: the deployed flow holds admin mode, and a test in a mode a live connection holds only checks reachability.
-        .send({ host: '127.0.0.1', port: room.webPort, authType: 'secured', role: 'user', secret: WRONG_SECRET, apiVersion: '2' })
+        .send({
+          host: '127.0.0.1',
+          port: room.webPort,
+          authType: 'secured',
+          role: 'user',
+          secret: WRONG_SECRET,
+          apiVersion: '2',
+        })
         .expect(200);
       assert.equal(testConnection.body.ok, false);
 
@@ -146,11 +165,17 @@ describe('reliability: security', function () {
         log: logs.allText(logMark),
         statuses: dump(statuses),
         'messages (outputs, caught errors, connection events)': dump(messages),
-        'error texts': messages.filter((m) => m.where === 'caught').map((m) => String(m.msg.error?.message)).join('\n'),
+        'error texts': messages
+          .filter((m) => m.where === 'caught')
+          .map((m) => String(m.msg.error?.message))
+          .join('\n'),
         'test-connection answer': dump(testConnection.body),
         'flows export': dump(flows),
       };
-      assert.ok(tokens.length >= 2 && statuses.length > 0 && messages.length >= 6 && logs.since(logMark).length > 0, 'there was something to look through');
+      assert.ok(
+        tokens.length >= 2 && statuses.length > 0 && messages.length >= 6 && logs.since(logMark).length > 0,
+        'there was something to look through',
+      );
       assert.deepEqual(leaks(texts, [ADMIN_SECRET, WRONG_SECRET, ...tokens]), []);
       const chars = Object.values(texts).reduce((n, t) => n + t.length, 0);
       figure(
@@ -173,12 +198,17 @@ describe('reliability: security', function () {
           node('cmd').receive({ method, payload: minimalParams(method) });
           const err = await caught.next(() => true, `the error for ${method}`);
           assert.equal(err.error.code, 'ADMIN_ONLY', `${method}: ${err.error.message}`);
-          assert.match(err.error.message, new RegExp(`^${method} needs the administrator control mode, but this connection is authenticated as user`));
+          assert.match(
+            err.error.message,
+            new RegExp(`^${method} needs the administrator control mode, but this connection is authenticated as user`),
+          );
         }
         assert.equal(room.requests.length, before, 'nothing reached the Room');
         await cleanUp(room);
       }
-      figure(`admin-only: ${adminOnly.length} admin-only methods x 2 user-level connections (role user, automatic) -> ${adminOnly.length * 2} ADMIN_ONLY errors, 0 frames sent`);
+      figure(
+        `admin-only: ${adminOnly.length} admin-only methods x 2 user-level connections (role user, automatic) -> ${adminOnly.length * 2} ADMIN_ONLY errors, 0 frames sent`,
+      );
     });
 
     it('wss:// verifies the certificate by default (self-signed Room refused with the reason); tlsInsecure connects', async () => {
@@ -224,7 +254,9 @@ describe('reliability: security', function () {
       assert.equal((await out.next()).payload.result, true);
       assert.equal(connections.values.length, 1);
       connections.stop();
-      figure(`wss: self-signed Room refused by default (discovery and direct port, reason "${reasons[0].replace(/https:\/\/[^\s]*config\.json/, '<config.json URL>')}"), 0 sessions opened; tlsInsecure: connected, command answered`);
+      figure(
+        `wss: self-signed Room refused by default (discovery and direct port, reason "${reasons[0].replace(/https:\/\/[^\s]*config\.json/, '<config.json URL>')}"), 0 sessions opened; tlsInsecure: connected, command answered`,
+      );
     });
 
     it('the client caps incoming frames and the emulator listens on 127.0.0.1 only', async () => {
@@ -237,7 +269,9 @@ describe('reliability: security', function () {
       const bound = [servers.webServer, servers.wsServer].map((s) => (s.address() as AddressInfo).address);
       assert.deepEqual(bound, ['127.0.0.1', '127.0.0.1']);
       assert.equal(room.clients()[0].remoteAddress, '127.0.0.1');
-      figure(`limits: client maxPayload ${DEFAULT_TUNING.maxPayloadBytes / 1024 / 1024} MiB (oversize frame: see the oversize figure); emulator bound to ${bound.join(' and ')}`);
+      figure(
+        `limits: client maxPayload ${DEFAULT_TUNING.maxPayloadBytes / 1024 / 1024} MiB (oversize frame: see the oversize figure); emulator bound to ${bound.join(' and ')}`,
+      );
     });
   });
 
@@ -256,8 +290,36 @@ describe('reliability: security', function () {
       room = await startRoom({ auth: ROOM_AUTH });
       const tokens = tokensIssued(room);
       const secured = { authType: 'secured' };
-      const debugNode = (id: string) => ({ id, type: 'debug', z: 'tab', name: id, active: true, tosidebar: true, console: true, tostatus: false, complete: 'true', targetType: 'full', x: 500, y: 100, wires: [] });
-      const inject = (id: string, to: string, payload = '{}') => ({ id, type: 'inject', z: 'tab', name: id, props: [{ p: 'payload' }], repeat: '', once: false, topic: '', payload, payloadType: 'json', x: 100, y: 100, wires: [[to]] });
+      const debugNode = (id: string) => ({
+        id,
+        type: 'debug',
+        z: 'tab',
+        name: id,
+        active: true,
+        tosidebar: true,
+        console: true,
+        tostatus: false,
+        complete: 'true',
+        targetType: 'full',
+        x: 500,
+        y: 100,
+        wires: [],
+      });
+      const inject = (id: string, to: string, payload = '{}') => ({
+        id,
+        type: 'inject',
+        z: 'tab',
+        name: id,
+        props: [{ p: 'payload' }],
+        repeat: '',
+        once: false,
+        topic: '',
+        payload,
+        payloadType: 'json',
+        x: 100,
+        y: 100,
+        wires: [[to]],
+      });
       const flows = [
         { id: 'tab', type: 'tab', label: 'security' },
         { ...configNode(room, { ...secured, role: 'admin' }), credentials: { secret: ADMIN_SECRET } },
@@ -265,11 +327,69 @@ describe('reliability: security', function () {
         inject('inj', 'cmd'),
         inject('injBad', 'bad'),
         inject('injHangUp', 'hangup'),
-        { id: 'cmd', type: 'room-command', z: 'tab', name: 'cmd', room: 'cfg', method: 'getMicMute', params: {}, timeout: '', x: 300, y: 100, wires: [['dbg']] },
-        { id: 'bad', type: 'room-command', z: 'tab', name: 'bad', room: 'cfgBad', method: 'getMicMute', params: {}, timeout: '', x: 300, y: 200, wires: [['dbg']] },
-        { id: 'hangup', type: 'room-command', z: 'tab', name: 'hangup', room: 'cfg', method: 'hangUp', params: {}, timeout: '', x: 300, y: 300, wires: [['dbg']] },
-        { id: 'ev', type: 'room-event', z: 'tab', name: 'ev', room: 'cfg', events: [], topicPrefix: '', connectionEvents: true, x: 300, y: 400, wires: [['dbg']] },
-        { id: 'catcher', type: 'catch', z: 'tab', name: 'catcher', scope: null, uncaught: false, x: 100, y: 500, wires: [['dbg']] },
+        {
+          id: 'cmd',
+          type: 'room-command',
+          z: 'tab',
+          name: 'cmd',
+          room: 'cfg',
+          method: 'getMicMute',
+          params: {},
+          timeout: '',
+          x: 300,
+          y: 100,
+          wires: [['dbg']],
+        },
+        {
+          id: 'bad',
+          type: 'room-command',
+          z: 'tab',
+          name: 'bad',
+          room: 'cfgBad',
+          method: 'getMicMute',
+          params: {},
+          timeout: '',
+          x: 300,
+          y: 200,
+          wires: [['dbg']],
+        },
+        {
+          id: 'hangup',
+          type: 'room-command',
+          z: 'tab',
+          name: 'hangup',
+          room: 'cfg',
+          method: 'hangUp',
+          params: {},
+          timeout: '',
+          x: 300,
+          y: 300,
+          wires: [['dbg']],
+        },
+        {
+          id: 'ev',
+          type: 'room-event',
+          z: 'tab',
+          name: 'ev',
+          room: 'cfg',
+          events: [],
+          topicPrefix: '',
+          connectionEvents: true,
+          x: 300,
+          y: 400,
+          wires: [['dbg']],
+        },
+        {
+          id: 'catcher',
+          type: 'catch',
+          z: 'tab',
+          name: 'catcher',
+          scope: null,
+          uncaught: false,
+          x: 100,
+          y: 500,
+          wires: [['dbg']],
+        },
         debugNode('dbg'),
       ];
       // Started empty, then deployed through the admin API like the editor does, so Node-RED itself stores
@@ -277,24 +397,41 @@ describe('reliability: security', function () {
       nr = await startNodeRed({
         flows: [],
         logLevel: 'trace',
-        settings: { ...adminAuthSettings(), ...BASE_SETTINGS, logging: { console: { level: 'trace', metrics: false, audit: true } } },
+        settings: {
+          ...adminAuthSettings(),
+          ...BASE_SETTINGS,
+          logging: { console: { level: 'trace', metrics: false, audit: true } },
+        },
       });
       const http = nr;
 
       // 1. No token: every route of the package says 401.
       const noToken = [
         await http.request('GET', '/trueconf-room/catalogue'),
-        await http.request('POST', '/trueconf-room/test-connection', { host: '127.0.0.1', port: room.webPort, authType: 'secured', secret: ADMIN_SECRET }),
+        await http.request('POST', '/trueconf-room/test-connection', {
+          host: '127.0.0.1',
+          port: room.webPort,
+          authType: 'secured',
+          secret: ADMIN_SECRET,
+        }),
         await http.request('GET', '/trueconf-room/live/cfg/participants'),
         await http.request('GET', '/trueconf-room/live/cfg/contacts'),
       ];
-      assert.deepEqual(noToken.map((r) => r.status), [401, 401, 401, 401]);
+      assert.deepEqual(
+        noToken.map((r) => r.status),
+        [401, 401, 401, 401],
+      );
 
       // 2. With a token the routes answer (the 401 was the permission check, not a missing route).
       const token = await adminToken(http);
       const auth = bearer(token);
       const mark = http.mark();
-      const deployed = await http.request('POST', '/flows', { flows }, { ...auth, 'Node-RED-API-Version': 'v2', 'Node-RED-Deployment-Type': 'full' });
+      const deployed = await http.request(
+        'POST',
+        '/flows',
+        { flows },
+        { ...auth, 'Node-RED-API-Version': 'v2', 'Node-RED-Deployment-Type': 'full' },
+      );
       assert.equal(deployed.status, 200, deployed.body);
       await http.waitForLog(/Started flows/, 30000, mark);
       assert.equal((await http.request('GET', '/trueconf-room/catalogue', undefined, auth)).status, 200);
@@ -303,32 +440,81 @@ describe('reliability: security', function () {
       await comms.waitFor(() => comms!.statuses.get('bad')?.fill === 'red', 'bad red in the editor', 30000);
       const tested = [
         // role user: the deployed flow holds admin mode (a test in a mode a live connection holds only checks reachability).
-        await http.request('POST', '/trueconf-room/test-connection', { host: '127.0.0.1', port: room.webPort, authType: 'secured', role: 'user', secret: WRONG_SECRET, apiVersion: '2' }, auth),
-        await http.request('POST', '/trueconf-room/test-connection', { id: 'cfg', host: '127.0.0.1', port: room.webPort, authType: 'secured', role: 'admin', secret: '__PWRD__', apiVersion: '2' }, auth),
+        await http.request(
+          'POST',
+          '/trueconf-room/test-connection',
+          {
+            host: '127.0.0.1',
+            port: room.webPort,
+            authType: 'secured',
+            role: 'user',
+            secret: WRONG_SECRET,
+            apiVersion: '2',
+          },
+          auth,
+        ),
+        await http.request(
+          'POST',
+          '/trueconf-room/test-connection',
+          {
+            id: 'cfg',
+            host: '127.0.0.1',
+            port: room.webPort,
+            authType: 'secured',
+            role: 'admin',
+            secret: '__PWRD__',
+            apiVersion: '2',
+          },
+          auth,
+        ),
         await http.request('GET', '/trueconf-room/live/cfg/participants', undefined, auth),
       ];
-      assert.deepEqual(tested.map((r) => r.status), [200, 200, 200]);
+      assert.deepEqual(
+        tested.map((r) => r.status),
+        [200, 200, 200],
+      );
       assert.equal((tested[0].json as { ok?: boolean }).ok, false, 'the wrong secret is refused');
-      assert.equal((tested[1].json as { ok?: boolean }).ok, true, 'the stored secret is used without the editor knowing it');
+      assert.equal(
+        (tested[1].json as { ok?: boolean }).ok,
+        true,
+        'the stored secret is used without the editor knowing it',
+      );
 
       // A read-only editor user may look things up but not make Node-RED open a connection.
       const viewer = bearer(await adminToken(http, VIEWER_USER, 'read'));
       const asViewer = [
         await http.request('GET', '/trueconf-room/catalogue', undefined, viewer),
-        await http.request('POST', '/trueconf-room/test-connection', { host: '127.0.0.1', port: room.webPort, authType: 'unsecured' }, viewer),
+        await http.request(
+          'POST',
+          '/trueconf-room/test-connection',
+          { host: '127.0.0.1', port: room.webPort, authType: 'unsecured' },
+          viewer,
+        ),
       ];
-      assert.deepEqual(asViewer.map((r) => r.status), [200, 401]);
+      assert.deepEqual(
+        asViewer.map((r) => r.status),
+        [200, 401],
+      );
 
       // 3. Drive the flows: an answer, a Room-side error, rejected credentials, a token re-auth.
       await http.request('POST', '/inject/inj', undefined, auth);
       await http.request('POST', '/inject/injHangUp', undefined, auth);
       await http.request('POST', '/inject/injBad', undefined, auth);
-      await comms.waitFor((f) => f.includes('"topic":"debug"') && f.includes('AUTH_FAILED'), 'the AUTH_FAILED error in the debug sidebar');
-      await comms.waitFor((f) => f.includes('"topic":"debug"') && f.includes('no active call'), 'the Room error in the debug sidebar');
+      await comms.waitFor(
+        (f) => f.includes('"topic":"debug"') && f.includes('AUTH_FAILED'),
+        'the AUTH_FAILED error in the debug sidebar',
+      );
+      await comms.waitFor(
+        (f) => f.includes('"topic":"debug"') && f.includes('no active call'),
+        'the Room error in the debug sidebar',
+      );
       const reauth = waitForEvent(room, 'authenticated', { timeoutMs: WAIT_MS });
       room.faults.dropConnections();
       await reauth;
-      assert.ok(framesOf(room, 'auth').some((f) => tokens.includes(f.credentials as string)), 'the token was used');
+      assert.ok(
+        framesOf(room, 'auth').some((f) => tokens.includes(f.credentials as string)),
+        'the token was used',
+      );
       await http.request('POST', '/inject/inj', undefined, auth);
       await comms.waitFor((f) => f.split('"topic":"debug"').length > 3, 'more debug output');
 

@@ -1,7 +1,13 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import type { RoomEmulator } from '../../src/emulator';
-import { defaultFlavour, node22Binary, startNodeRed, type NodeRedFlavour, type NodeRedProcess } from '../support/node-red-process';
+import {
+  defaultFlavour,
+  node22Binary,
+  startNodeRed,
+  type NodeRedFlavour,
+  type NodeRedProcess,
+} from '../support/node-red-process';
 import { waitForEvent, waitUntil } from '../support/wait';
 import {
   BASE_SETTINGS,
@@ -52,7 +58,13 @@ describe('reliability: shutdown in a Node-RED runtime', function () {
       original(err, msg);
     };
     for (let seq = 0; seq < count; seq++) cmd.receive({ seq });
-    await waitUntil(room, ['request'], () => framesOf(room, 'getMicMute').length === count, WAIT_MS, `${count} requests at the Room`);
+    await waitUntil(
+      room,
+      ['request'],
+      () => framesOf(room, 'getMicMute').length === count,
+      WAIT_MS,
+      `${count} requests at the Room`,
+    );
     assert.equal(clientOf().pendingCount, count);
 
     const started = Date.now();
@@ -64,7 +76,9 @@ describe('reliability: shutdown in a Node-RED runtime', function () {
     assert.equal(closed.length, count, 'each pending command was rejected');
     assert.equal(new Set(closed.map((e) => e.seq)).size, count, 'each exactly once');
     assert.equal(errors.length, count, 'and nothing else');
-    figure(`shutdown (runtime): flows stopped in ${stoppedMs} ms with ${count} commands pending, ${closed.length} rejected once each (CLOSED)`);
+    figure(
+      `shutdown (runtime): flows stopped in ${stoppedMs} ms with ${count} commands pending, ${closed.length} rejected once each (CLOSED)`,
+    );
   });
 });
 
@@ -89,25 +103,64 @@ describe('reliability: shutdown of a Node-RED process with commands pending', fu
       const flows = [
         { id: 'tab', type: 'tab', label: 'shutdown' },
         configNode(room),
-        { id: 'inj', type: 'inject', z: 'tab', name: 'go', props: [{ p: 'payload' }], repeat: '', once: false, topic: '', payload: '{}', payloadType: 'json', x: 100, y: 100, wires: [['cmd']] },
-        { id: 'cmd', type: 'room-command', z: 'tab', name: 'cmd', room: 'cfg', method: 'getMicMute', params: {}, timeout: '60000', x: 300, y: 100, wires: [[]] },
+        {
+          id: 'inj',
+          type: 'inject',
+          z: 'tab',
+          name: 'go',
+          props: [{ p: 'payload' }],
+          repeat: '',
+          once: false,
+          topic: '',
+          payload: '{}',
+          payloadType: 'json',
+          x: 100,
+          y: 100,
+          wires: [['cmd']],
+        },
+        {
+          id: 'cmd',
+          type: 'room-command',
+          z: 'tab',
+          name: 'cmd',
+          room: 'cfg',
+          method: 'getMicMute',
+          params: {},
+          timeout: '60000',
+          x: 300,
+          y: 100,
+          wires: [[]],
+        },
       ];
       nr = await startNodeRed({ nodeRed: flavour, flows, settings: BASE_SETTINGS });
       await authenticated;
       for (let i = 0; i < PENDING; i++) await nr.inject('inj');
-      await waitUntil(room, ['request'], () => framesOf(room!, 'getMicMute').length === PENDING, WAIT_MS * 3, `${PENDING} commands at the Room`);
+      await waitUntil(
+        room,
+        ['request'],
+        () => framesOf(room!, 'getMicMute').length === PENDING,
+        WAIT_MS * 3,
+        `${PENDING} commands at the Room`,
+      );
 
       const process = nr;
       const started = Date.now();
       await process.stop();
       nr = undefined;
       const stoppedMs = Date.now() - started;
-      const rejected = process.lines.filter((l) => /\[error\] \[room-command:cmd\] the node was stopped before the Room answered getMicMute/.test(l));
+      const rejected = process.lines.filter((l) =>
+        /\[error\] \[room-command:cmd\] the node was stopped before the Room answered getMicMute/.test(l),
+      );
       assert.ok(stoppedMs < NODE_RED_CLOSE_LIMIT_MS, `stopped in ${stoppedMs} ms`);
       assert.ok(!process.lines.some((l) => /Close timed out|Error stopping node/i.test(l)), process.logTail(20));
       assert.equal(rejected.length, PENDING, `each pending command rejected once:\n${process.logTail(20)}`);
-      assert.ok(process.lines.some((l) => /Stopped flows/.test(l)), 'the flows stopped cleanly');
-      figure(`shutdown (${flavour} process): SIGINT with ${PENDING} commands pending -> exited in ${stoppedMs} ms (limit ${NODE_RED_CLOSE_LIMIT_MS / 1000} s), ${rejected.length} rejected once each`);
+      assert.ok(
+        process.lines.some((l) => /Stopped flows/.test(l)),
+        'the flows stopped cleanly',
+      );
+      figure(
+        `shutdown (${flavour} process): SIGINT with ${PENDING} commands pending -> exited in ${stoppedMs} ms (limit ${NODE_RED_CLOSE_LIMIT_MS / 1000} s), ${rejected.length} rejected once each`,
+      );
     });
   }
 });

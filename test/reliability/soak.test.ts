@@ -95,11 +95,14 @@ describe('reliability: soak', function () {
     const onAuthenticated = () => reconnects++;
     room.on('authenticated', onAuthenticated);
     const scheduleDrop = () => {
-      dropTimer = setTimeout(() => {
-        drops++;
-        room.faults.dropConnections();
-        scheduleDrop();
-      }, DROP_MIN_MS + Math.random() * (DROP_MAX_MS - DROP_MIN_MS));
+      dropTimer = setTimeout(
+        () => {
+          drops++;
+          room.faults.dropConnections();
+          scheduleDrop();
+        },
+        DROP_MIN_MS + Math.random() * (DROP_MAX_MS - DROP_MIN_MS),
+      );
     };
 
     const started = Date.now();

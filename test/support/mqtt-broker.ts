@@ -88,7 +88,10 @@ async function startMosquitto(readyTimeoutMs: number, attempt = 1): Promise<Mqtt
     if (!exited) {
       child.kill('SIGTERM');
       let timer: NodeJS.Timeout | undefined;
-      await Promise.race([exit, new Promise<void>((r) => (timer = setTimeout(() => (child.kill('SIGKILL'), r()), 5000)))]);
+      await Promise.race([
+        exit,
+        new Promise<void>((r) => (timer = setTimeout(() => (child.kill('SIGKILL'), r()), 5000))),
+      ]);
       clearTimeout(timer);
       await exit;
     }

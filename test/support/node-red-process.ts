@@ -124,7 +124,8 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
 function deepMerge(base: Record<string, unknown>, extra: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = { ...base };
   for (const [key, value] of Object.entries(extra)) {
-    out[key] = isPlainObject(value) && isPlainObject(out[key]) ? deepMerge(out[key] as Record<string, unknown>, value) : value;
+    out[key] =
+      isPlainObject(value) && isPlainObject(out[key]) ? deepMerge(out[key] as Record<string, unknown>, value) : value;
   }
   return out;
 }
@@ -241,7 +242,10 @@ export async function startNodeRed(options: StartNodeRedOptions = {}): Promise<N
     const logLevel = options.logLevel ?? 'info';
     const settings = deepMerge(baseSettings(userDir, logLevel), options.settings ?? {});
     const settingsFile = path.join(userDir, 'settings.js');
-    fs.writeFileSync(settingsFile, `// Written by test/support/node-red-process.ts\nmodule.exports = ${toSource(settings)};\n`);
+    fs.writeFileSync(
+      settingsFile,
+      `// Written by test/support/node-red-process.ts\nmodule.exports = ${toSource(settings)};\n`,
+    );
     if (options.linkPackage !== false) linkPackageInto(userDir);
     if (options.flows) writeFlows(userDir, options.flows);
     else if (!fs.existsSync(path.join(userDir, 'flows.json'))) fs.writeFileSync(path.join(userDir, 'flows.json'), '[]');
@@ -407,13 +411,22 @@ async function launch(
     logTail,
     async deploy(flows: object[], type: DeploymentType = 'full'): Promise<string> {
       const mark = lines.length;
-      const res = await request('POST', '/flows', { flows }, {
-        'Node-RED-API-Version': 'v2',
-        'Node-RED-Deployment-Type': type,
-      });
+      const res = await request(
+        'POST',
+        '/flows',
+        { flows },
+        {
+          'Node-RED-API-Version': 'v2',
+          'Node-RED-Deployment-Type': type,
+        },
+      );
       expectOk(res, `deploy (${type})`);
       // The API answers once the flows are saved and stopped, before they start again: wait for the start.
-      const line = await waitForLog(/\b(Started (flows|modified nodes|modified flows)|Waiting for missing types)\b/, 30000, mark);
+      const line = await waitForLog(
+        /\b(Started (flows|modified nodes|modified flows)|Waiting for missing types)\b/,
+        30000,
+        mark,
+      );
       if (/Waiting for missing types/.test(line)) {
         await waitForLog(/./, 2000).catch(() => undefined);
         throw new Error(`deploy (${type}): Node-RED is missing node types:\n${lines.slice(mark).join('\n')}`);

@@ -73,7 +73,8 @@ export async function captureComms(nr: NodeRedProcess, token: string, timeoutMs 
       const parsed: unknown = JSON.parse(text);
       for (const item of Array.isArray(parsed) ? parsed : [parsed]) {
         const { topic, data: body } = (item ?? {}) as { topic?: string; data?: Record<string, unknown> };
-        if (typeof topic === 'string' && topic.startsWith('status/') && body) statuses.set(topic.slice('status/'.length), body);
+        if (typeof topic === 'string' && topic.startsWith('status/') && body)
+          statuses.set(topic.slice('status/'.length), body);
       }
     } catch {
       // not JSON: kept as text all the same

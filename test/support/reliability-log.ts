@@ -83,7 +83,13 @@ export class LogCapture {
   /** Resolves once an entry after `mark` matches. */
   async waitFor(pattern: RegExp, mark = 0, timeoutMs = 8000): Promise<LogEntry> {
     let found: LogEntry | undefined;
-    await waitUntil(this.events, ['entry'], () => (found = this.since(mark).find((e) => pattern.test(e.text))) !== undefined, timeoutMs, `a log line ${pattern}`);
+    await waitUntil(
+      this.events,
+      ['entry'],
+      () => (found = this.since(mark).find((e) => pattern.test(e.text))) !== undefined,
+      timeoutMs,
+      `a log line ${pattern}`,
+    );
     return found!;
   }
 

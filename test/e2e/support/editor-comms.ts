@@ -39,7 +39,13 @@ function parseDebugValue(data: Record<string, unknown>): unknown {
   const text = data.msg;
   const format = typeof data.format === 'string' ? data.format : '';
   if (typeof text !== 'string') return text;
-  if (format === 'Object' || format.startsWith('array') || format === 'number' || format === 'boolean' || format === 'null') {
+  if (
+    format === 'Object' ||
+    format.startsWith('array') ||
+    format === 'number' ||
+    format === 'boolean' ||
+    format === 'null'
+  ) {
     try {
       return JSON.parse(text);
     } catch {
@@ -68,7 +74,12 @@ export async function connectEditorComms(editorUrl: string, timeoutMs = 15000): 
       const { topic, data: body } = (item ?? {}) as { topic?: string; data?: Record<string, unknown> };
       if (!topic || !body) continue;
       if (topic === 'debug') {
-        const message: DebugMessage = { id: String(body.id ?? ''), name: String(body.name ?? ''), value: parseDebugValue(body), raw: body };
+        const message: DebugMessage = {
+          id: String(body.id ?? ''),
+          name: String(body.name ?? ''),
+          value: parseDebugValue(body),
+          raw: body,
+        };
         debug.push(message);
         events.emit('debug', message);
       } else if (topic.startsWith('status/')) {
@@ -98,12 +109,18 @@ export async function connectEditorComms(editorUrl: string, timeoutMs = 15000): 
     },
     async waitForFill(ids, fill, waitMs = 30000) {
       const pending = () => ids.filter((id) => statuses.get(id)?.fill !== fill);
-      await waitUntil(events, ['status'], () => pending().length === 0, waitMs, `${fill} status on ${ids.length} nodes`).catch(
-        (err: Error) => {
-          const now = pending().map((id) => `${id}: ${JSON.stringify(statuses.get(id) ?? null)}`).join(', ');
-          throw new Error(`${err.message}; still not ${fill}: ${now}`);
-        },
-      );
+      await waitUntil(
+        events,
+        ['status'],
+        () => pending().length === 0,
+        waitMs,
+        `${fill} status on ${ids.length} nodes`,
+      ).catch((err: Error) => {
+        const now = pending()
+          .map((id) => `${id}: ${JSON.stringify(statuses.get(id) ?? null)}`)
+          .join(', ');
+        throw new Error(`${err.message}; still not ${fill}: ${now}`);
+      });
     },
     close() {
       return new Promise<void>((resolve) => {

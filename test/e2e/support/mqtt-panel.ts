@@ -23,7 +23,11 @@ export interface MqttPanel {
   subscribe(topic: string): Promise<void>;
   publish(topic: string, payload: unknown, options?: { retain?: boolean }): Promise<void>;
   /** The first message on `topic` (received already, or still to come) matching `match`. */
-  waitFor(topic: string, match?: (payload: unknown, message: Received) => boolean, timeoutMs?: number): Promise<Received>;
+  waitFor(
+    topic: string,
+    match?: (payload: unknown, message: Received) => boolean,
+    timeoutMs?: number,
+  ): Promise<Received>;
   close(): Promise<void>;
 }
 
@@ -37,7 +41,11 @@ function parse(text: string): unknown {
 
 export async function connectPanel(url: string, clientId: string): Promise<MqttPanel> {
   const client = await withDeadline(
-    mqtt.connectAsync(url, { clientId: `${clientId}-${process.pid}-${Date.now()}`, reconnectPeriod: 0, connectTimeout: 10000 }),
+    mqtt.connectAsync(url, {
+      clientId: `${clientId}-${process.pid}-${Date.now()}`,
+      reconnectPeriod: 0,
+      connectTimeout: 10000,
+    }),
     15000,
     `MQTT connect to ${url}`,
   );
@@ -69,7 +77,9 @@ export async function connectPanel(url: string, clientId: string): Promise<MqttP
         return found !== undefined;
       };
       await waitUntil(events, ['message'], check, timeoutMs, `MQTT message on ${topic}`).catch((err: Error) => {
-        const seen = received.map((m) => `${m.topic}${m.retain ? ' (retained)' : ''}: ${m.text.slice(0, 200)}`).join('\n  ');
+        const seen = received
+          .map((m) => `${m.topic}${m.retain ? ' (retained)' : ''}: ${m.text.slice(0, 200)}`)
+          .join('\n  ');
         throw new Error(`${err.message}; received so far:\n  ${seen || '(nothing)'}`);
       });
       return found!;

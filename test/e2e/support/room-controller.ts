@@ -13,7 +13,11 @@ export interface RoomController {
   close(): Promise<void>;
 }
 
-export async function connectController(wsUrl: string, role: 'user' | 'admin', timeoutMs = 10000): Promise<RoomController> {
+export async function connectController(
+  wsUrl: string,
+  role: 'user' | 'admin',
+  timeoutMs = 10000,
+): Promise<RoomController> {
   const ws = new WebSocket(`${wsUrl}/v2`);
   await socketOpen(ws, timeoutMs, 'the controller socket to open');
   ws.on('error', () => undefined);
