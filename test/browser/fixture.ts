@@ -19,7 +19,7 @@ export interface BrowserFlavour {
 }
 
 /**
- * The editors under test: Node-RED 4.1 (this Node 20) and Node-RED 5 (Node 22 from compat/node22).
+ * The editors under test: Node-RED 4.1 (this Node 20) and Node-RED 5 (Node 22 from test/tooling/node22).
  * TRUECONF_TEST_BROWSER_NODE_RED=node-red or =node-red-5 narrows it to one while working on a test.
  */
 export function browserFlavours(): BrowserFlavour[] {
@@ -32,7 +32,7 @@ export function browserFlavours(): BrowserFlavour[] {
       prefix: 'nr5-',
       unavailable: fs.existsSync(node22Binary)
         ? undefined
-        : `Node 22 is missing at ${node22Binary} (npm ci --prefix compat/node22)`,
+        : `Node 22 is missing at ${node22Binary} (npm ci --prefix test/tooling/node22)`,
     },
   ];
   return only ? all.filter((f) => f.nodeRed === only) : all;
