@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import { RoomEmulator } from '../../src/emulator';
 import { launchBrowser, type BrowserSession, type LaunchOptions } from '../support/browser';
 import { node22Binary, startNodeRed, type NodeRedFlavour, type NodeRedProcess } from '../support/node-red-process';
+import { packageVersion } from '../support/package-version';
 import { EditorPage } from './editor-page';
 
 /** The Room's PIN in the browser tests (both control modes). */
@@ -25,10 +26,10 @@ export interface BrowserFlavour {
 export function browserFlavours(): BrowserFlavour[] {
   const only = process.env.TRUECONF_TEST_BROWSER_NODE_RED;
   const all: BrowserFlavour[] = [
-    { nodeRed: 'node-red', label: `Node-RED ${packageVersion('node-red')}`, prefix: '' },
+    { nodeRed: 'node-red', label: `Node-RED ${installedVersion('node-red')}`, prefix: '' },
     {
       nodeRed: 'node-red-5',
-      label: `Node-RED ${packageVersion('node-red-5')}`,
+      label: `Node-RED ${installedVersion('node-red-5')}`,
       prefix: 'nr5-',
       unavailable: fs.existsSync(node22Binary)
         ? undefined
@@ -38,10 +39,9 @@ export function browserFlavours(): BrowserFlavour[] {
   return only ? all.filter((f) => f.nodeRed === only) : all;
 }
 
-function packageVersion(name: string): string {
+function installedVersion(name: string): string {
   try {
-    // eslint-disable-next-line @typescript-eslint/no-var-requires
-    return (require(`${name}/package.json`) as { version: string }).version;
+    return packageVersion(name);
   } catch {
     return '(not installed)';
   }
