@@ -24,6 +24,11 @@ module.exports = tseslint.config(
     },
   },
   {
+    // The editor code runs in the browser, beside Node-RED's editor globals ($, RED; typed in globals.d.ts).
+    files: ['nodes/editor/**/*.ts'],
+    languageOptions: { globals: globals.browser },
+  },
+  {
     // Tests and benchmarks reach into node internals and messages of any shape.
     files: ['test/**/*.ts', 'bench/**/*.ts'],
     rules: { '@typescript-eslint/no-explicit-any': 'off' },

@@ -6,7 +6,9 @@
 //   1. tsconfig.build.json: the published runtime (src/protocol, src/emulator, nodes), with declarations and
 //      without test types, so runtime code cannot lean on mocha or dev-only modules.
 //   2. tsconfig.json: tests, benchmarks and the demo (they import the runtime, which is emitted again, unchanged).
-//   3. The assets Node-RED and the emulator load at run time: node .html files beside their .js, locales and
+//   3. tsconfig.editor.json type-checks the editor code (nodes/editor, browser), which esbuild bundles into
+//      resources/editor.js; Node-RED serves a module's resources/ folder to the editor.
+//   4. The assets Node-RED and the emulator load at run time: node .html files beside their .js, locales and
 //      icons beside them, the catalogue data beside its loader, the emulator's status page.
 const { execFileSync } = require('node:child_process');
 const fs = require('node:fs');
@@ -17,9 +19,10 @@ const dist = path.join(root, 'dist');
 
 // A stale file (a module since moved or deleted) must not end up in the package.
 fs.rmSync(dist, { recursive: true, force: true });
+fs.rmSync(path.join(root, 'resources'), { recursive: true, force: true });
 
 let typeErrors = false;
-for (const config of ['tsconfig.build.json', 'tsconfig.json']) {
+for (const config of ['tsconfig.build.json', 'tsconfig.json', 'tsconfig.editor.json']) {
   try {
     execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', path.join(root, config)], {
       stdio: 'inherit',
@@ -34,6 +37,16 @@ if (typeErrors) {
   if (process.env.BUILD_ALLOW_TYPE_ERRORS !== '1') process.exit(1);
   console.warn('build: type errors ignored (BUILD_ALLOW_TYPE_ERRORS=1)');
 }
+
+require('esbuild').buildSync({
+  entryPoints: [path.join(root, 'nodes', 'editor', 'index.ts')],
+  outfile: path.join(root, 'resources', 'editor.js'),
+  bundle: true,
+  format: 'iife',
+  // Node-RED 4 supports the browsers of the last years; nothing newer than ES2020 is needed.
+  target: 'es2020',
+  logLevel: 'warning',
+});
 
 const assetPattern = /\.(html|json|css|svg|png|txt)$/;
 function copyAssets(fromDir, toDir) {
