@@ -150,6 +150,11 @@ describe('a building of rooms (roomFromMsg, allRooms, msg.room)', function () {
     out = new Inbox(node('out'));
     caught = new Inbox(node('caught'));
     await waitForStatus(node('cmd'), allReady(3), 'ready');
+    const logged = (helper.log() as unknown as { args: [{ level: number; msg: unknown }][] }).args;
+    assert.ok(
+      logged.some(([e]) => e.level === 30 && /also named "hall".*AMBIGUOUS_ROOM/.test(String(e.msg))),
+      'the deploy warns about the duplicate name',
+    );
     inject(node('cmd'), { room: 'hall', method: 'getMicMute', payload: {} });
     assert.equal((await caught.next()).error.code, 'AMBIGUOUS_ROOM');
     inject(node('cmd'), { room: 'cfg-hall-copy', method: 'getMicMute', payload: {} });
