@@ -152,11 +152,16 @@ async function main(): Promise<void> {
       '',
     ].join('\n'),
   );
+  stopOnSignals(() => room.stop());
+}
+
+/** Ctrl-C or SIGTERM stops cleanly (exit 0); a second signal exits at once. */
+function stopOnSignals(stop: () => Promise<void>): void {
   let stopping = false;
   const shutdown = () => {
     if (stopping) process.exit(1);
     stopping = true;
-    room.stop().then(
+    stop().then(
       () => process.exit(0),
       () => process.exit(1),
     );
@@ -187,17 +192,7 @@ async function serveBuilding(
   }
   lines.push('Press Ctrl-C to stop.', '');
   process.stdout.write(lines.join('\n'));
-  let stopping = false;
-  const shutdown = () => {
-    if (stopping) process.exit(1);
-    stopping = true;
-    fleet.stop().then(
-      () => process.exit(0),
-      () => process.exit(1),
-    );
-  };
-  process.on('SIGINT', shutdown);
-  process.on('SIGTERM', shutdown);
+  stopOnSignals(() => fleet.stop());
 }
 
 void main();

@@ -3,7 +3,14 @@ import { numberedRoomNames, RoomEmulator, RoomFleet } from '../../src/emulator';
 import { mosquittoAvailable, startBroker, type MqttBroker } from '../support/mqtt-broker';
 import { startNodeRed, type NodeRedProcess } from '../support/node-red-process';
 import { waitUntil } from '../support/wait';
-import { after as afterMark, buildingFlows, received, type BuildingRoom, type RoomState } from './support/building-rig';
+import {
+  after as afterMark,
+  buildingFlows,
+  driveRooms,
+  received,
+  type BuildingRoom,
+  type RoomState,
+} from './support/building-rig';
 import { connectPanel, type MqttPanel } from './support/mqtt-panel';
 
 /**
@@ -85,23 +92,12 @@ describe(`example 06 Building over MQTT: ${COUNT} rooms, one Node-RED`, function
   });
 
   it('a command on trueconf/<room>/cmd/<method> reaches that Room only, and is answered on its response topic', async () => {
-    const since = panel!.received.length;
     const started = Date.now();
-    await Promise.all(rooms.map(({ name }) => panel!.publish(`trueconf/${name}/cmd/getMicMute`, '')));
-    await Promise.all(
-      rooms.map(({ name }) =>
-        afterMark(
-          panel!,
-          since,
-          `trueconf/${name}/response/getMicMute`,
-          (p) => (p as { result?: boolean }).result === true,
-        ),
-      ),
-    );
+    const got = await driveRooms(panel!, rooms);
     // eslint-disable-next-line no-console
     console.log(`      ${COUNT} commands to ${COUNT} rooms answered in ${Date.now() - started} ms`);
     assert.deepEqual(
-      rooms.map(({ room }) => received(room, 'getMicMute')),
+      got,
       rooms.map(() => 1),
       'each Room received exactly its one command',
     );

@@ -77,6 +77,22 @@ export function after(
   return panel.waitFor(topic, (p, m) => panel.received.indexOf(m) >= since && match(p), timeoutMs);
 }
 
+/**
+ * A panel sends getMicMute to each room through the broker alone; resolves once every room has answered on
+ * its response topic, with how many of that method each Room received meanwhile (1 each when routing is right).
+ */
+export async function driveRooms(panel: MqttPanel, rooms: BuildingRoom[]): Promise<number[]> {
+  const since = panel.received.length;
+  const before = rooms.map(({ room }) => received(room, 'getMicMute'));
+  await Promise.all(rooms.map(({ name }) => panel.publish(`trueconf/${name}/cmd/getMicMute`, '')));
+  await Promise.all(
+    rooms.map(({ name }) =>
+      after(panel, since, `trueconf/${name}/response/getMicMute`, (p) => (p as { result?: boolean }).result === true),
+    ),
+  );
+  return rooms.map(({ room }, i) => received(room, 'getMicMute') - before[i]!);
+}
+
 /** How many requests for `method` the Room received. */
 export function received(room: RoomEmulator, method: string): number {
   return room.requests.filter((r) => r.frame.method === method).length;
