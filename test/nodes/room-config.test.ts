@@ -236,6 +236,15 @@ describe('room-config node', function () {
       assert.ok(cat.events.includes('inviteReceived'));
       assert.equal(typeof cat.appStates['3'], 'string');
       assert.ok(cat.outcomeMethods.includes('call'));
+      // The editor judges timeouts and lists settings.js keys from the runtime's own values, not copies.
+      assert.deepEqual(cat.limits, { maxTimeoutMs: 600000 });
+      assert.deepEqual([...cat.settings].sort(), [
+        'roomConfigConnectTimeoutMs',
+        'roomConfigHeartbeatIntervalMs',
+        'roomConfigHeartbeatTimeoutMs',
+        'roomConfigReconnectMaxMs',
+        'roomConfigRequestTimeoutMs',
+      ]);
     });
 
     it('POST /trueconf-room/test-connection: ok for a reachable Room', async () => {

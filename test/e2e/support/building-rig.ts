@@ -1,4 +1,4 @@
-import { loadExample, onTab, pointAt, type FlowNode } from '../../../src/demo/example-flows';
+import { loadExample, onTab, pointAt, type FlowNode } from '../../../demo/example-flows';
 import type { RoomEmulator } from '../../../src/emulator';
 import type { MqttPanel, Received } from './mqtt-panel';
 
