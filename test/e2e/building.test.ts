@@ -94,7 +94,6 @@ describe(`example 06 Building over MQTT: ${COUNT} rooms, one Node-RED`, function
   it('a command on trueconf/<room>/cmd/<method> reaches that Room only, and is answered on its response topic', async () => {
     const started = Date.now();
     const got = await driveRooms(panel!, rooms);
-    // eslint-disable-next-line no-console
     console.log(`      ${COUNT} commands to ${COUNT} rooms answered in ${Date.now() - started} ms`);
     assert.deepEqual(
       got,

@@ -109,7 +109,6 @@ describe('two Node-REDs, one broker: 10 rooms split between them', function () {
       OFFLINE_WITHIN_MS,
     );
     await connectedAfter(since, instances.east.rooms, false, OFFLINE_WITHIN_MS);
-    // eslint-disable-next-line no-console
     console.log(`      east's 5 rooms marked offline ${Date.now() - crashed} ms after the crash`);
     // A panel connecting now sees the truth from the retained messages alone.
     const late = await connectPanel(broker!.url, 'late-panel');
