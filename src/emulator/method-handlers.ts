@@ -1,5 +1,10 @@
 import { methodSpec } from '../protocol/catalogue';
+import { ADDRESS_BOOK_HANDLERS } from './address-book';
+import { DEVICE_HANDLERS } from './devices';
+import type { Notify } from './notify';
 import { fail, ok, type Reply } from './reply';
+import type { RoomState } from './room-state';
+import { SYSTEM_HANDLERS } from './room-system';
 import type { RoomWorld } from './room-world';
 import { sampleFields, type SampleContext } from './sample-fields';
 import type { Session, Sessions } from './sessions';
@@ -15,15 +20,24 @@ export interface HandlerContext {
   frame: Record<string, unknown>;
   session: Session;
   world: RoomWorld;
+  /** Everything outside calls and conferences, by method family. */
+  state: RoomState;
   sessions: Sessions;
+  /** Broadcast to every authorized controller. */
+  notify: Notify;
+  /** A short id resolves against the Room's current server (user1 -> user1@server). */
+  resolve: (id: string) => string;
+  displayName: (id: string) => string;
+  /** shutdown / shutdownSystem / rebootSystem: every connection closes, the Room comes back later. */
+  powerCycle: (method: string) => void;
   samples: SampleContext;
   /** Invalidate every token (clearTokens). */
   clearTokens: () => void;
-  /** Log a remark for commands the emulator accepts but does not act on (shutdown ...). */
+  /** Log a remark for commands the emulator accepts but does not act on. */
   remark: (text: string) => void;
 }
 
-type Handler = (ctx: HandlerContext) => Reply;
+export type Handler = (ctx: HandlerContext) => Reply;
 
 const str = (ctx: HandlerContext, name: string): string => String(ctx.frame[name]);
 
@@ -88,19 +102,14 @@ const HANDLERS: Record<string, Handler> = {
   getSettings: (c) => ok({ settings: { ...c.world.settings } }),
   setSettings: (c) => c.world.setSettings(c.frame.settings as Record<string, unknown>),
 
-  // the emulator does not stop or reboot anything; it says so in its log [INF]
-  shutdown: (c) => {
-    c.remark('shutdown accepted; the emulator keeps running');
-    return ok();
-  },
-  shutdownSystem: (c) => {
-    c.remark('shutdownSystem accepted; the emulator keeps running');
-    return ok();
-  },
-  rebootSystem: (c) => {
-    c.remark('rebootSystem accepted; the emulator keeps running');
-    return ok();
-  },
+  // power: the response goes out, then every connection closes and the Room comes back later
+  shutdown: (c) => ok(undefined, () => c.powerCycle('shutdown')),
+  shutdownSystem: (c) => ok(undefined, () => c.powerCycle('shutdownSystem')),
+  rebootSystem: (c) => ok(undefined, () => c.powerCycle('rebootSystem')),
+
+  ...DEVICE_HANDLERS,
+  ...ADDRESS_BOOK_HANDLERS,
+  ...SYSTEM_HANDLERS,
 };
 
 export function handle(method: string, ctx: HandlerContext): Reply {

@@ -1,6 +1,6 @@
 import { NO_ANSWER_CAUSE, scriptFor, userPart } from './peers';
 import { fail, ok, type Reply } from './reply';
-import { demoContacts } from './sample-fields';
+import { demoContacts } from './address-book';
 import { Timers } from './timers';
 import type { EmulatedConference, EmulatedParticipant, IncomingCallOptions, PeerScript } from './types';
 
@@ -22,6 +22,17 @@ export interface WorldOptions {
   answerDelayMs: number;
   /** The port reported as embeddedHttpPort. */
   httpPort: () => number;
+  /** getAppState fields owned elsewhere (desktop sharing, broadcast picture, audio test, a set extStatus). */
+  appStateExtras?: () => Record<string, unknown>;
+  /** A call or conference ended or failed (call history). */
+  onCallRecord?: (record: {
+    peerId: string;
+    peerDn: string;
+    direction: 'outgoing' | 'incoming';
+    answered: boolean;
+  }) => void;
+  /** A server was connected to (the last-used servers list). */
+  onServer?: (name: string) => void;
   onError: (err: unknown) => void;
 }
 
@@ -111,7 +122,7 @@ export class RoomWorld {
     return id.includes('@') ? id : `${id}@${this.domain}`;
   }
 
-  private displayName(id: string): string {
+  displayName(id: string): string {
     const known = demoContacts(this.domain).find((c) => c.peerId === this.resolve(id));
     return known ? String(known.peerDn) : displayNameOf(userPart(id));
   }
@@ -144,7 +155,13 @@ export class RoomWorld {
       broadcastPicture: { running: false },
       audioCaptureTest: false,
       recording: false,
+      ...this.opts.appStateExtras?.(),
     };
+  }
+
+  /** appStateChanged with the current payload, for a change of its other fields [INF]. */
+  announceAppState(): void {
+    this.notify('appStateChanged', this.appStateFields());
   }
 
   loginInfo(): Record<string, unknown> {
@@ -233,6 +250,7 @@ export class RoomWorld {
       const sameServer = this.server?.name === server;
       this.server = { name: server, port: port ?? TRUECONF_SERVER_PORT, domain: server };
       if (!sameServer) this.account = undefined;
+      this.opts.onServer?.(server);
       this.notify('serverConnected', { server, port: this.server.port, domain: server, service: false });
       // A Room that was logged in to this server logs in again by itself (autologin) [INF].
       this.setAppState(this.account ? 3 : 2);
@@ -533,13 +551,19 @@ export class RoomWorld {
   /** Ends a ringing call (outgoing or incoming) and returns to idle after `report` sent its event. */
   private finishRinging(report: () => void): void {
     this.callTimers.clear();
+    if (this.pending) this.recordCall(this.pending, false);
     this.pending = undefined;
     report();
     this.setAppState(3);
   }
 
+  private recordCall(p: PendingCall, answered: boolean): void {
+    this.opts.onCallRecord?.({ peerId: p.peerId, peerDn: p.peerDn, direction: p.direction, answered });
+  }
+
   private startFromPending(pending: PendingCall): void {
     this.callTimers.clear();
+    this.recordCall(pending, true);
     this.pending = undefined;
     const peer: EmulatedParticipant = {
       peerId: pending.peerId,

@@ -47,7 +47,35 @@ const EXPECTED_REFUSALS: Record<string, RegExp> = {
   kickPeer: /not in a conference|no participant/,
   // setAuthParams {userType:'admin', authType:'password'} without a password
   setAuthParams: /password/,
+  // The state the earlier commands left: alice is in the demo book and group 1 until removeFromAbook and
+  // removeGroup (alphabetically before renameGroup/renameInAbook) take them out.
+  addToAbook: /alice@emulator.local is already in the address book/,
+  addToGroup: /already in group 1/,
+  removeFromGroup: /not in group 1/,
+  renameGroup: /no group 1/,
+  renameInAbook: /alice@emulator.local is not in the address book/,
+  // Nothing by that name exists: no device "x", preset "x", container "x", NDI device "x", server "x".
+  addVideoCapturerPreset: /no such camera "x"/,
+  applyVideoCapturerPreset: /no preset "x"/,
+  removeVideoCapturerPreset: /no preset "x"/,
+  updatePresetFromCurrentVideoCapturer: /no preset "x"/,
+  updateVideoCapturerPreset: /no preset/,
+  setAppSndDev: /no such device "x"/,
+  setAudioCapturer: /no such device "x"/,
+  setAudioRenderer: /no such device "x"/,
+  setVideoCapturer: /no such device "x"/,
+  setModes: /no camera mode "x"/,
+  createNDIDevice: /NDI is off/,
+  deleteNDIDevice: /no NDI device x/,
+  loadData: /no container "x"/,
+  deleteData: /no container "x"/,
+  removeFromServersList: /x is not in the list/,
+  // Values out of range, or a parameter both spellings of which are optional in the catalogue.
+  setCrop: /missing parameter "enabled"/,
+  setOutputSelfVideoRotateAngle: /rotateAngle must be 0, 90, 180 or 270/,
 };
+
+const POWER = new Set(['shutdown', 'shutdownSystem', 'rebootSystem']);
 
 describe('emulator: every catalogue method', () => {
   let room: RoomEmulator;
@@ -66,8 +94,9 @@ describe('emulator: every catalogue method', () => {
   it(`answers all ${methodNames().length} methods with their method and requestId, result:true unless refused for a reason`, async () => {
     const c = await RawClient.authorized(room.url);
     clients.push(c);
-    const names = methodNames();
-    assert.equal(names.length, 260);
+    assert.equal(methodNames().length, 260);
+    // The power commands take the Room down (families.test.ts covers them).
+    const names = methodNames().filter((m) => !POWER.has(m));
     const pending = new Map<string, string>();
     const responses = new Map<string, Frame>();
     const done = new Promise<void>((resolve) => {
