@@ -62,6 +62,9 @@ const HANDLERS: Record<string, Handler> = {
   // app state, server, account
   getAppState: (c) => ok(c.world.appStateFields()),
   connectToServer: (c) => c.world.connectToServer(str(c, 'server'), c.frame.port as number | undefined),
+  // TrueConf Online: a server chosen by domain (the emulator's own domain when none is given) [INF].
+  connectToService: (c) =>
+    c.world.connectToServer(typeof c.frame.domain === 'string' ? c.frame.domain : c.world.domain, undefined, true),
   login: (c) => c.world.login(str(c, 'login'), str(c, 'password')),
   logout: (c) => c.world.logout(),
   getLogin: (c) => ok(c.world.loginInfo()),
@@ -89,6 +92,33 @@ const HANDLERS: Record<string, Handler> = {
   getConferences: (c) => ok({ conferences: c.world.conferences(c.session.apiVersion) }),
   getConferenceParticipants: (c) =>
     ok({ confId: c.world.conference?.confId ?? '', participants: c.world.participants(c.session.apiVersion) }),
+  expandCallToMulti: (c) =>
+    c.world.confs.expandCallToMulti(str(c, 'title'), (c.frame.inviteList as unknown[]).map(String)),
+  prepareCallIdForCall: (c) => ok({ preparedCallId: c.resolve(str(c, 'callId')) }),
+
+  // moderation, waiting room, podium, smart meeting
+  setModeratorRole: (c) => c.world.confs.setModerator(str(c, 'peerId'), c.frame.moderator === true),
+  turnRemoteMic: (c) => c.world.confs.turnRemote('mic', str(c, 'peerId'), c.frame.on === true),
+  turnRemoteCamera: (c) => c.world.confs.turnRemote('video', str(c, 'peerId'), c.frame.on === true),
+  turnRemoteSpeaker: (c) => c.world.confs.turnRemoteSpeaker(str(c, 'peerId')),
+  enableAudioReceiving: (c) => c.world.confs.enableReceiving('audio', str(c, 'peerId'), c.frame.enable === true),
+  enableVideoReceiving: (c) => c.world.confs.enableReceiving('video', str(c, 'peerId'), c.frame.enable === true),
+  allowRecord: (c) => c.world.confs.answerRecord(str(c, 'peerId'), true),
+  denyRecord: (c) => c.world.confs.answerRecord(str(c, 'peerId'), false),
+  setWaitingRoomState: (c) =>
+    c.world.confs.setWaitingRoom(c.frame.enable === true, c.frame.isUsersMustBeInvited === true),
+  setParticipantPresenceInWaitingRoom: (c) =>
+    c.world.confs.setPresenceInWaitingRoom(str(c, 'callId'), c.frame.inWaitingRoom === true),
+  gotoPodium: (c) => c.world.confs.gotoPodium(),
+  leavePodium: (c) => c.world.confs.leavePodium(),
+  inviteToPodium: (c) => c.world.confs.inviteToPodium(str(c, 'peerId')),
+  kickFromPodium: (c) => c.world.confs.kickFromPodium(str(c, 'peerId')),
+  acceptRequestToPodium: (c) => c.world.confs.answerPodiumRequest(str(c, 'peerId'), true),
+  rejectRequestToPodium: (c) => c.world.confs.answerPodiumRequest(str(c, 'peerId'), false),
+  acceptInvitationToPodium: (c) => c.world.confs.answerPodiumInvitation(true),
+  rejectInvitationToPodium: (c) => c.world.confs.answerPodiumInvitation(false),
+  changeConferenceMode: (c) => c.world.confs.changeMode(c.frame.isSmartMeeting === true),
+  pinUser: (c) => c.world.confs.pinUser(str(c, 'peerId'), c.frame.isPinNeeded === true),
 
   // media
   setMicMute: (c) => c.world.setMute('mic', c.frame.mute === true),

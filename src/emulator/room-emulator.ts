@@ -325,8 +325,32 @@ export class RoomEmulator extends EventEmitter {
     return this.world.incomingCall(options);
   }
 
-  participantJoins(options: { peerId: string; peerDn?: string }): void {
-    this.world.participantJoins(options);
+  /**
+   * Someone joins the conference: a new instance of that user (`user@server/INSTANCE`), unless `peerId` is an
+   * InstanceId already. Returns the participant's InstanceId.
+   */
+  participantJoins(options: { peerId: string; peerDn?: string }): string {
+    return this.world.participantJoins(options);
+  }
+
+  /** A participant speaks: in a smart meeting (VAD) they take a podium slot; the longest silent unpinned one leaves. */
+  participantSpeaks(peerId: string): void {
+    this.world.confs.speak(peerId);
+  }
+
+  /** A participant of a role-based conference asks for the podium (acceptRequestToPodium / rejectRequestToPodium). */
+  requestPodium(peerId: string): void {
+    this.world.confs.requestPodium(peerId);
+  }
+
+  /** The far owner invites the Room to the podium (acceptInvitationToPodium / rejectInvitationToPodium). */
+  inviteRoomToPodium(): void {
+    this.world.confs.inviteRoomToPodium();
+  }
+
+  /** A participant asks to record the Room (allowRecord / denyRecord). */
+  recordRequest(peerId: string): void {
+    this.world.confs.recordRequest(peerId);
   }
 
   participantLeaves(peerId: string): boolean {

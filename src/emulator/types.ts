@@ -66,7 +66,7 @@ export interface RoomEmulatorOptions {
 }
 
 export interface EmulatedParticipant {
-  /** CallId form user@server (the real Room reports InstanceId user@server/xxxx; see README). */
+  /** InstanceId form user@server/INSTANCE: two instances of one user are two participants. */
   peerId: string;
   peerDn: string;
   /** 1 general, 2 owner (participantRoles in the catalogue). */
@@ -76,6 +76,18 @@ export interface EmulatedParticipant {
   video: number;
   /** true for the Room itself. */
   self: boolean;
+  /** On the podium (shown to everyone): roleEventOccured reports changes. */
+  broadcast: boolean;
+  /** Pinned to the podium in a smart meeting (pinUser). */
+  pinned: boolean;
+  /** Made a moderator by setModeratorRole (leaderType 1 on the wire [INF]). */
+  moderator: boolean;
+  inWaitingRoom: boolean;
+  /** Whether the Room receives this participant's audio / video (enableAudioReceiving / enableVideoReceiving). */
+  audioReceiving: boolean;
+  videoReceiving: boolean;
+  /** This participant records the Room (allowed by allowRecord). */
+  recordingMe: boolean;
 }
 
 export interface EmulatedConference {
@@ -85,6 +97,8 @@ export interface EmulatedConference {
   title: string;
   /** The owner's id: the Room itself for conferences it created or calls it placed. */
   owner: string;
+  /** Smart meeting: the podium follows voice activity (VAD), podium commands are inactive, pinUser works. */
+  smartMeeting: boolean;
   /** Includes the Room itself (first). */
   participants: EmulatedParticipant[];
 }

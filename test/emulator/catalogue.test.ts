@@ -70,6 +70,33 @@ const EXPECTED_REFUSALS: Record<string, RegExp> = {
   loadData: /no container "x"/,
   deleteData: /no container "x"/,
   removeFromServersList: /x is not in the list/,
+  // The Room is calling (not in a conference): conference, podium and moderation commands have nothing to act on.
+  ...Object.fromEntries(
+    [
+      'acceptRequestToPodium',
+      'rejectRequestToPodium',
+      'enableAudioReceiving',
+      'enableVideoReceiving',
+      'gotoPodium',
+      'leavePodium',
+      'inviteToPodium',
+      'kickFromPodium',
+      'setModeratorRole',
+      'setParticipantPresenceInWaitingRoom',
+      'turnRemoteCamera',
+      'turnRemoteMic',
+      'turnRemoteSpeaker',
+    ].map((m) => [m, /not in a conference/]),
+  ),
+  setWaitingRoomState: /not in a group conference/,
+  changeConferenceMode: /not in a role-based conference/,
+  expandCallToMulti: /not in a point-to-point call/,
+  pinUser: /only in a smart meeting/,
+  acceptInvitationToPodium: /no invitation to the podium/,
+  rejectInvitationToPodium: /no invitation to the podium/,
+  allowRecord: /no record request/,
+  denyRecord: /no record request/,
+  connectToService: /busy/, // sent while calling, like connectToServer
   // Values out of range, or a parameter both spellings of which are optional in the catalogue.
   setCrop: /missing parameter "enabled"/,
   setOutputSelfVideoRotateAngle: /rotateAngle must be 0, 90, 180 or 270/,
