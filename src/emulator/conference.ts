@@ -1,5 +1,6 @@
 import { AppState } from './app-state';
 import type { PendingCall } from './calls';
+import type { ConferenceView } from './conference-view';
 import { NO_ANSWER_CAUSE, scriptFor } from './peers';
 import { fail, ok, type Reply } from './reply';
 import { Timers } from './timers';
@@ -10,13 +11,19 @@ import {
   MAX_PARTICIPANTS,
   participantFields,
   type ConferenceShape,
+  callIdOf,
+  ROLE,
+  ROLE_BASED,
+  sameUser,
 } from './wire-shapes';
+import { Moderation } from './moderation';
+import { Podium } from './podium';
 import type { WorldLink } from './world-link';
 
 /**
  * The current conference (appState 5): who is in it, in InstanceId form (`user@server/INSTANCE`, two
- * instances of one user are two participants), who is on the podium, moderators, the waiting room,
- * and the smart-meeting (VAD) mode in which speakers take the podium by themselves (reference §0, §4.6 E-H).
+ * instances of one user are two participants), invitations and join requests (reference §0, §4.6 E). The podium
+ * and smart meeting (podium.ts) and moderation and the waiting room (moderation.ts) act on its participants.
  */
 
 export interface Participant extends EmulatedParticipant {
@@ -24,7 +31,7 @@ export interface Participant extends EmulatedParticipant {
   lastSpokeAt: number;
 }
 
-interface Conference extends ConferenceShape {
+export interface Conference extends ConferenceShape {
   participants: Participant[];
   direction?: 'outgoing' | 'incoming';
   autoAccept: boolean;
@@ -33,35 +40,34 @@ interface Conference extends ConferenceShape {
 }
 
 const CONF_TYPES: Record<string, number> = { symmetric: 1, asymmetric: 2, role: 3 };
-const ROLE_BASED = 3;
 /** Podium slots of a role-based conference when createConference gives no castersCount [INF]. */
 const DEFAULT_PODIUM_SLOTS = 4;
 /** The Room's own instance suffix [INF]. */
 export const ROOM_INSTANCE = 'room';
-/** roleEventOccured.type and .result (reference §4.5). */
-const ROLE_EVENT = { request: 0, response: 1, notification: 3 } as const;
 const ROLE_RESULT = { positive: 0, declined: 3 } as const;
-/** participant role (reference §4.5). */
-const ROLE = { general: 1, owner: 2, requestedPodium: 3, invitedToPodium: 4 } as const;
-/** userPinEventOccurred.eventCode (reference §4.5). */
-const PIN_EVENT = { pinned: 0, unpinned: 1, limitReached: 2, notInConference: 3 } as const;
 
 export class Conferences {
   private conf?: Conference;
   private readonly joinRequests = new Map<string, { peerId: string; peerDn: string }>();
-  private readonly podiumRequests = new Set<Participant>();
-  private readonly recordRequests = new Set<Participant>();
-  private roomInvitedToPodium = false;
   private instanceCounter = 0;
-  private speakCounter = 0;
   private readonly timers: Timers;
+  readonly podium: Podium;
+  readonly moderation: Moderation;
 
   constructor(
     private readonly w: WorldLink,
     /** The conference ended (other modules drop what belonged to it). */
     private readonly ended: () => void,
+    private readonly left: (peerId: string) => void,
   ) {
     this.timers = new Timers((err) => w.onError(err));
+    this.podium = new Podium(w, this);
+    this.moderation = new Moderation(w, this);
+  }
+
+  /** The current conference, for the podium and moderation modules. */
+  get current(): Conference | undefined {
+    return this.conf;
   }
 
   get active(): boolean {
@@ -88,15 +94,27 @@ export class Conferences {
       owner: c.owner,
       smartMeeting: c.smartMeeting,
       participants: c.participants.map((p) => {
-        const { lastSpokeAt: _spoke, ...view } = this.view(p);
+        const { lastSpokeAt: _spoke, ...view } = this.withMute(p);
         return view;
       }),
     };
   }
 
-  /** Other participants (not the Room), for modules that address them (video matrix, camera control). */
-  others(): ReadonlyArray<Readonly<Participant>> {
-    return this.conf?.participants.filter((p) => !p.self) ?? [];
+  /** What the modules outside the conference may read of it (layout, camera control, chat, files). */
+  view(): ConferenceView {
+    return {
+      confId: () => this.conf?.confId,
+      participants: () =>
+        (this.conf?.participants ?? []).filter((p) => !p.self).map((p) => ({ peerId: p.peerId, peerDn: p.peerDn })),
+      find: (id) => {
+        const found = this.found(id);
+        if ('error' in found) return found;
+        return found.p.self
+          ? { error: 'not allowed on the Room itself' }
+          : { peerId: found.p.peerId, peerDn: found.p.peerDn };
+      },
+      roomDn: () => this.w.roomDn,
+    };
   }
 
   /** getConferences: the current session as a one-element list (empty when idle) [INF]. */
@@ -129,23 +147,14 @@ export class Conferences {
     const c = this.conf;
     if (!c) return [];
     return c.participants.map((p) => ({
-      ...participantFields(this.view(p), c.confId),
+      ...participantFields(this.withMute(p), c.confId),
       ...(apiVersion >= 2 ? { reaction: 0 } : {}),
     }));
   }
 
   /** The `requests` of getAppState while a podium request or invitation is pending (reference §4.1). */
   appStateRequests(): Record<string, unknown> | undefined {
-    const incomingRequest = this.podiumRequests.size > 0;
-    if (!incomingRequest && !this.roomInvitedToPodium) return undefined;
-    return {
-      requests: {
-        incomingPodiumRequest: incomingRequest,
-        outgoingPodiumRequest: false,
-        incomingPodiumInvitation: this.roomInvitedToPodium,
-        outgoingPodiumInvitation: false,
-      },
-    };
+    return this.podium.appStateRequests();
   }
 
   // ---- start and end --------------------------------------------------------------------------------
@@ -234,9 +243,8 @@ export class Conferences {
     this.timers.clear();
     this.conf = undefined;
     this.joinRequests.clear();
-    this.podiumRequests.clear();
-    this.recordRequests.clear();
-    this.roomInvitedToPodium = false;
+    this.podium.clear();
+    this.moderation.clear();
   }
 
   expandCallToMulti(title: string, inviteList: string[]): Reply {
@@ -317,328 +325,22 @@ export class Conferences {
     this.w.notify('requestInviteReceived', { peerId, peerDn, confId: c.confId });
   }
 
-  // ---- moderation -----------------------------------------------------------------------------------
-
-  /** setModeratorRole: shows as the participant's leaderType; the reference names no notification [INF: none]. */
-  setModerator(peerId: string, moderator: boolean): Reply {
-    const found = this.ownerTarget(peerId);
-    if ('error' in found) return fail(found.error);
-    found.p.moderator = moderator;
-    return ok();
-  }
-
-  /** turnRemoteMic / turnRemoteCamera: the participant's mic/video, reported by deviceStatusReceived [INF]. */
-  turnRemote(kind: 'mic' | 'video', peerId: string, on: boolean): Reply {
-    const found = this.ownerTarget(peerId);
-    if ('error' in found) return fail(found.error);
-    const p = found.p;
-    if (p[kind] === 0) return fail(`${p.peerId} has no ${kind === 'mic' ? 'microphone' : 'camera'}`);
-    return ok(undefined, () => {
-      p[kind] = on ? 2 : 1;
-      this.w.notify('deviceStatusReceived', {
-        peerId: p.peerId,
-        mic: p.mic,
-        video: p.video,
-        confId: this.conf?.confId,
-      });
-    });
-  }
-
-  /** turnRemoteSpeaker: accepted for a participant in the Room's conference; no getter shows a far speaker [INF]. */
-  turnRemoteSpeaker(peerId: string): Reply {
-    const found = this.ownerTarget(peerId);
-    return 'error' in found ? fail(found.error) : ok();
-  }
-
-  enableReceiving(kind: 'audio' | 'video', peerId: string, enable: boolean): Reply {
-    const found = this.found(peerId);
-    if ('error' in found) return fail(found.error);
-    const p = found.p;
-    if (p.self) return fail('the Room does not receive its own media');
-    return ok(undefined, () => {
-      if (kind === 'audio') p.audioReceiving = enable;
-      else p.videoReceiving = enable;
-      this.w.notify(kind === 'audio' ? 'enableAudioReceivingChanged' : 'enableVideoReceivingChanged', {
-        peerId: p.peerId,
-        enable,
-      });
-    });
-  }
-
-  /** Test hook: a participant asks to record the Room (recordRequest); allowRecord / denyRecord answer it. */
-  recordRequest(peerId: string): void {
-    const found = this.found(peerId);
-    if ('error' in found) throw new Error(`recordRequest: ${found.error}`);
-    this.recordRequests.add(found.p);
-    this.w.notify('recordRequest', { peerId: found.p.peerId, peerDn: found.p.peerDn, confId: this.conf?.confId });
-  }
-
-  answerRecord(peerId: string, allow: boolean): Reply {
-    const p = [...this.recordRequests].find((r) => sameUser(r.peerId, peerId, this.w.domain));
-    if (!p) return fail(`no record request from ${peerId}`);
-    return ok(undefined, () => {
-      this.recordRequests.delete(p);
-      if (!allow) return;
-      p.recordingMe = true;
-      // The participant now records the Room [INF: event and status value].
-      this.w.notify('userRecordingMeStatusChanged', { peerId: p.peerId, status: 1, confId: this.conf?.confId });
-    });
-  }
-
-  // ---- waiting room ---------------------------------------------------------------------------------
-
-  setWaitingRoom(enable: boolean, usersMustBeInvited: boolean): Reply {
-    const c = this.conf;
-    if (!c || c.p2p) return fail('not in a group conference');
-    if (c.owner !== this.w.roomId) return fail('only the conference owner can change the waiting room');
-    return ok(undefined, () => {
-      c.waitingRoom = enable;
-      c.usersMustBeInvited = usersMustBeInvited;
-      // The catalogue names the event but not its fields [INF].
-      this.w.notify('waitingRoomStateChanged', {
-        confId: c.confId,
-        enabled: enable,
-        isUsersMustBeInvited: usersMustBeInvited,
-      });
-    });
-  }
-
-  setPresenceInWaitingRoom(callId: string, inWaitingRoom: boolean): Reply {
-    const found = this.ownerTarget(callId);
-    if ('error' in found) return fail(found.error);
-    if (!this.conf?.waitingRoom) return fail('the waiting room is off');
-    const p = found.p;
-    return ok(undefined, () => {
-      p.inWaitingRoom = inWaitingRoom;
-      this.w.notify('participantPresenceInWaitingRoomChanged', {
-        peerId: p.peerId,
-        inWaitingRoom,
-        confId: this.conf?.confId,
-      });
-    });
-  }
-
-  // ---- podium ---------------------------------------------------------------------------------------
-
-  /** gotoPodium: the owner takes it at once; otherwise the Room asks, and the owner (scripted) allows [INF]. */
-  gotoPodium(): Reply {
-    const refusal = this.podiumRefusal(false);
-    if (refusal) return fail(refusal);
-    const me = this.me()!;
-    if (me.broadcast) return fail('the Room is already on the podium');
-    if (this.onPodium().length >= this.conf!.podiumSlots) return fail('the podium is full');
-    return ok(undefined, () => {
-      if (this.ownedByRoom) return this.setBroadcast(me, true, ROLE_EVENT.notification);
-      me.role = ROLE.requestedPodium;
-      this.roleEvent(me, ROLE_EVENT.request, ROLE_RESULT.positive);
-      const conf = this.conf;
-      this.timers.after(this.w.answerDelayMs, () => {
-        if (this.conf !== conf || me.role !== ROLE.requestedPodium) return;
-        me.role = ROLE.general;
-        this.setBroadcast(me, true, ROLE_EVENT.response);
-      });
-    });
-  }
-
-  leavePodium(): Reply {
-    const refusal = this.podiumRefusal(false);
-    if (refusal) return fail(refusal);
-    const me = this.me()!;
-    if (!me.broadcast) return fail('the Room is not on the podium');
-    return ok(undefined, () => this.setBroadcast(me, false, ROLE_EVENT.notification));
-  }
-
-  inviteToPodium(peerId: string): Reply {
-    const refusal = this.podiumRefusal(true);
-    if (refusal) return fail(refusal);
-    const found = this.found(peerId);
-    if ('error' in found) return fail(found.error);
-    const p = found.p;
-    if (p.broadcast) return fail(`${p.peerId} is already on the podium`);
-    if (this.onPodium().length >= this.conf!.podiumSlots) return fail('the podium is full');
-    return ok(undefined, () => {
-      p.role = ROLE.invitedToPodium;
-      this.roleEvent(p, ROLE_EVENT.request, ROLE_RESULT.positive);
-      const conf = this.conf;
-      const script = scriptFor(p.peerId, this.w.peers);
-      this.timers.after(
-        'delayMs' in script && script.delayMs !== undefined ? script.delayMs : this.w.answerDelayMs,
-        () => {
-          if (this.conf !== conf || p.role !== ROLE.invitedToPodium) return;
-          p.role = ROLE.general;
-          if ('answer' in script) this.setBroadcast(p, true, ROLE_EVENT.response);
-          else this.roleEvent(p, ROLE_EVENT.response, ROLE_RESULT.declined);
-        },
-      );
-    });
-  }
-
-  kickFromPodium(peerId: string): Reply {
-    const refusal = this.podiumRefusal(true);
-    if (refusal) return fail(refusal);
-    const found = this.found(peerId);
-    if ('error' in found) return fail(found.error);
-    if (!found.p.broadcast) return fail(`${found.p.peerId} is not on the podium`);
-    return ok(undefined, () => this.setBroadcast(found.p, false, ROLE_EVENT.notification));
-  }
-
-  /** Test hook: a participant asks for the podium (roleEventOccured request); accept/rejectRequestToPodium answer. */
-  requestPodium(peerId: string): void {
-    const found = this.found(peerId);
-    if ('error' in found) throw new Error(`requestPodium: ${found.error}`);
-    const refusal = this.podiumRefusal(true);
-    if (refusal) throw new Error(`requestPodium: ${refusal}`);
-    found.p.role = ROLE.requestedPodium;
-    this.podiumRequests.add(found.p);
-    this.roleEvent(found.p, ROLE_EVENT.request, ROLE_RESULT.positive);
-  }
-
-  answerPodiumRequest(peerId: string, allow: boolean): Reply {
-    const refusal = this.podiumRefusal(true);
-    if (refusal) return fail(refusal);
-    const p = [...this.podiumRequests].find((r) => r.peerId === peerId || sameUser(r.peerId, peerId, this.w.domain));
-    if (!p) return fail(`no podium request from ${peerId}`);
-    if (allow && this.onPodium().length >= this.conf!.podiumSlots) return fail('the podium is full');
-    return ok(undefined, () => {
-      this.podiumRequests.delete(p);
-      p.role = ROLE.general;
-      if (allow) p.broadcast = true;
-      this.w.notify('incomingRequestToPodiumAnswered', { peerId: p.peerId, allow, confId: this.conf?.confId });
-    });
-  }
-
-  /** Test hook: the far owner invites the Room to the podium; accept/rejectInvitationToPodium answer. */
-  inviteRoomToPodium(): void {
-    const refusal = this.podiumRefusal(false);
-    if (refusal) throw new Error(`inviteRoomToPodium: ${refusal}`);
-    if (this.ownedByRoom) throw new Error('inviteRoomToPodium: the Room owns the conference');
-    const me = this.me()!;
-    me.role = ROLE.invitedToPodium;
-    this.roomInvitedToPodium = true;
-    this.roleEvent(me, ROLE_EVENT.request, ROLE_RESULT.positive);
-  }
-
-  answerPodiumInvitation(accept: boolean): Reply {
-    if (!this.roomInvitedToPodium) return fail('no invitation to the podium');
-    const me = this.me()!;
-    return ok(undefined, () => {
-      this.roomInvitedToPodium = false;
-      me.role = ROLE.general;
-      if (accept) me.broadcast = true;
-      this.w.notify('incomingPodiumInvitationRemoved', { confId: this.conf?.confId, reason: accept ? 0 : 1 });
-    });
-  }
-
-  // ---- smart meeting (VAD auto-podium) --------------------------------------------------------------
-
-  changeMode(isSmartMeeting: boolean): Reply {
-    const c = this.conf;
-    if (!c || c.confType !== ROLE_BASED) return fail('not in a role-based conference');
-    if (c.owner !== this.w.roomId) return fail('only the conference owner can change its mode');
-    return ok(undefined, () => {
-      c.smartMeeting = isSmartMeeting;
-      if (!isSmartMeeting) for (const p of c.participants) p.pinned = false;
-      // The catalogue names smartMeetingModeChanged without fields [INF].
-      this.w.notify('smartMeetingModeChanged', { confId: c.confId, isSmartMeeting });
-    });
-  }
-
-  /** pinUser: a pinned speaker keeps a podium slot; pins can never fill every slot (reference §4.6 G). */
-  pinUser(peerId: string, pin: boolean): Reply {
-    const c = this.conf;
-    if (!c || !c.smartMeeting)
-      return fail('pinUser works only in a smart meeting (VAD auto-podium); the conference is not in that mode');
-    const p = this.lookup(peerId).p;
-    const event = (peer: string, eventCode: number) =>
-      this.w.notify('userPinEventOccurred', { peerId: peer, eventCode, confId: c.confId });
-    // The outcome is the notification, also for a participant who is not there (reference §4.6 G).
-    if (!p) return ok(undefined, () => event(peerId, PIN_EVENT.notInConference));
-    if (!pin) return ok(undefined, () => ((p.pinned = false), event(p.peerId, PIN_EVENT.unpinned)));
-    const pins = c.participants.filter((x) => x.pinned && x !== p).length;
-    if (pins >= c.podiumSlots - 1) return ok(undefined, () => event(p.peerId, PIN_EVENT.limitReached));
-    return ok(undefined, () => {
-      p.pinned = true;
-      if (!p.broadcast) this.takePodiumSlot(p);
-      event(p.peerId, PIN_EVENT.pinned);
-    });
-  }
-
-  /** Test hook: a participant speaks. In a smart meeting the speaker takes a podium slot, the longest silent unpinned one leaves. */
-  speak(peerId: string): void {
-    const c = this.conf;
-    if (!c) throw new Error('participantSpeaks: the Room is not in a conference');
-    const p = this.lookup(peerId).p;
-    if (!p) throw new Error(`participantSpeaks: no participant ${peerId}`);
-    this.speakCounter += 1;
-    p.lastSpokeAt = this.speakCounter;
-    if (c.smartMeeting && !p.broadcast) this.takePodiumSlot(p);
-  }
-
   // ---- internals ------------------------------------------------------------------------------------
 
   /** The Room's own mic and camera follow its mute state. */
-  private view(p: Participant): Participant {
+  private withMute(p: Participant): Participant {
     if (!p.self) return { ...p };
     return { ...p, mic: this.w.mute.mic ? 1 : 2, video: this.w.mute.video ? 1 : 2 };
   }
 
-  private takePodiumSlot(p: Participant): void {
-    const c = this.conf!;
-    const on = this.onPodium();
-    if (on.length >= c.podiumSlots) {
-      const candidates = on.filter((x) => !x.pinned && x !== p);
-      if (candidates.length === 0) return;
-      const quietest = candidates.reduce((a, b) => (b.lastSpokeAt < a.lastSpokeAt ? b : a));
-      this.setBroadcast(quietest, false, ROLE_EVENT.notification);
-    }
-    this.setBroadcast(p, true, ROLE_EVENT.notification);
-  }
-
-  private setBroadcast(p: Participant, on: boolean, type: number): void {
-    p.broadcast = on;
-    this.roleEvent(p, type, ROLE_RESULT.positive);
-  }
-
-  private roleEvent(p: Participant, type: number, result: number): void {
-    this.w.notify('roleEventOccured', {
-      peerId: p.peerId,
-      peerDn: p.peerDn,
-      role: p.role,
-      type,
-      result,
-      broadcast: p.broadcast,
-      confId: this.conf?.confId,
-    });
-  }
-
-  private onPodium(): Participant[] {
-    return this.conf?.participants.filter((p) => p.broadcast) ?? [];
-  }
-
-  private me(): Participant | undefined {
-    return this.conf?.participants.find((p) => p.self);
-  }
-
-  /** Why a podium command cannot run now (reference §4.6 F, G: podium commands are inactive under VAD). */
-  private podiumRefusal(ownerOnly: boolean): string | undefined {
-    const c = this.conf;
-    if (!c) return 'not in a conference';
-    if (c.confType !== ROLE_BASED) return 'podium commands need a role-based conference';
-    if (c.smartMeeting)
-      return 'podium commands are inactive: the conference is in smart meeting (VAD) mode, where speakers take the podium by voice; use pinUser';
-    if (ownerOnly && c.owner !== this.w.roomId) return 'only the conference owner can manage the podium';
-    return undefined;
-  }
-
-  /** A participant the Room may act on as owner. */
-  private ownerTarget(id: string): { p: Participant } | { error: string } {
+  ownerTarget(id: string): { p: Participant } | { error: string } {
     if (this.conf && this.conf.owner !== this.w.roomId) return { error: 'only the conference owner can do that' };
     const found = this.found(id);
     if ('p' in found && found.p.self) return { error: 'not allowed on the Room itself' };
     return found;
   }
 
-  private found(id: string): { p: Participant } | { error: string } {
+  found(id: string): { p: Participant } | { error: string } {
     if (!this.conf) return { error: 'not in a conference' };
     const { p, ambiguous } = this.lookup(id);
     if (p) return { p };
@@ -648,7 +350,7 @@ export class Conferences {
   }
 
   /** An InstanceId names one participant; a CallId or short id names a user, unambiguous only with one instance [INF]. */
-  private lookup(id: string): { p?: Participant; ambiguous?: number } {
+  lookup(id: string): { p?: Participant; ambiguous?: number } {
     const list = this.conf?.participants ?? [];
     const exact = list.find((p) => p.peerId.toLowerCase() === id.toLowerCase());
     if (exact) return { p: exact };
@@ -701,9 +403,10 @@ export class Conferences {
     const c = this.conf;
     if (!c) return;
     c.participants = c.participants.filter((x) => x !== p);
-    this.podiumRequests.delete(p);
-    this.recordRequests.delete(p);
+    this.podium.forget(p);
+    this.moderation.forget(p);
     this.w.notify('participantLeftConference', { peerId: p.peerId });
+    this.left(p.peerId);
     if (c.p2p && !c.participants.some((x) => !x.self)) this.end();
   }
 
@@ -752,17 +455,4 @@ export class Conferences {
       lastSpokeAt: 0,
     };
   }
-}
-
-export function callIdOf(id: string): string {
-  return id.split('/')[0];
-}
-
-/** Same user? Ignores an InstanceId suffix (/xxxx) and resolves short ids against the domain. */
-export function sameUser(a: string, b: string, domain: string): boolean {
-  const norm = (id: string) => {
-    const base = callIdOf(id);
-    return (base.includes('@') ? base : `${base}@${domain}`).toLowerCase();
-  };
-  return norm(a) === norm(b);
 }

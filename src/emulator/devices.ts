@@ -58,6 +58,8 @@ export class Devices {
   activeMode = MODES[0];
   activePin = '';
   readonly ptz = { pan: 0, tilt: 0, zoom: 0 };
+  /** Axes whose step direction setCurrentPtzPropertyInverted reversed. */
+  readonly inverted = new Set<string>();
   readonly presets: Preset[] = [];
   /** getAudioReceivingLevel per participant (CallId form); 100 when never set [INF]. */
   readonly receivingLevels = new Map<string, number>();
@@ -166,8 +168,11 @@ const device = (frame: Record<string, unknown>): Device => ({
 });
 const step =
   (axis: 'pan' | 'tilt' | 'zoom', sign: number): Handler =>
-  (c) =>
-    c.state.devices.movePtz(axis, (v) => v + sign * PTZ_RANGE.step);
+  (c) => {
+    const d = c.state.devices;
+    const direction = d.inverted.has(axis) ? -sign : sign;
+    return d.movePtz(axis, (v) => v + direction * PTZ_RANGE.step);
+  };
 const position =
   (axis: 'pan' | 'tilt' | 'zoom'): Handler =>
   (c) =>
@@ -262,6 +267,14 @@ export const DEVICE_HANDLERS: Record<string, Handler> = {
   setTiltPos: position('tilt'),
   setZoomPos: position('zoom'),
   setPtzDefaults: (c) => c.state.devices.resetPtz(),
+  // Reverses an axis of the step commands; no getter reports it and no notification is named [INF: none sent].
+  setCurrentPtzPropertyInverted: (c) => {
+    const property = str(c.frame, 'property');
+    if (!['pan', 'tilt', 'zoom'].includes(property)) return fail('property must be "pan", "tilt" or "zoom"');
+    if (c.frame.on === true) c.state.devices.inverted.add(property);
+    else c.state.devices.inverted.delete(property);
+    return ok();
+  },
 
   // camera presets
   getAllVideoCapturerPresets: (c) => ok({ presets: c.state.devices.presets.map((p) => ({ ...p })) }),

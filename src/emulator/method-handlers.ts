@@ -1,6 +1,8 @@
-import { methodSpec } from '../protocol/catalogue';
+import { methodNames, methodSpec } from '../protocol/catalogue';
 import { ADDRESS_BOOK_HANDLERS } from './address-book';
+import { CAMERA_CONTROL_HANDLERS } from './camera-control';
 import { DEVICE_HANDLERS } from './devices';
+import { MESSAGING_HANDLERS } from './messaging';
 import type { Notify } from './notify';
 import { fail, ok, type Reply } from './reply';
 import type { RoomState } from './room-state';
@@ -8,6 +10,8 @@ import { SYSTEM_HANDLERS } from './room-system';
 import type { RoomWorld } from './room-world';
 import { sampleFields, type SampleContext } from './sample-fields';
 import type { Session, Sessions } from './sessions';
+import { SLIDE_HANDLERS } from './slides';
+import { VIDEO_MATRIX_HANDLERS } from './video-matrix';
 
 /**
  * Which code answers which command. Commands with state (calls, conferences, mute, settings, auth) have a
@@ -97,28 +101,30 @@ const HANDLERS: Record<string, Handler> = {
   prepareCallIdForCall: (c) => ok({ preparedCallId: c.resolve(str(c, 'callId')) }),
 
   // moderation, waiting room, podium, smart meeting
-  setModeratorRole: (c) => c.world.confs.setModerator(str(c, 'peerId'), c.frame.moderator === true),
-  turnRemoteMic: (c) => c.world.confs.turnRemote('mic', str(c, 'peerId'), c.frame.on === true),
-  turnRemoteCamera: (c) => c.world.confs.turnRemote('video', str(c, 'peerId'), c.frame.on === true),
-  turnRemoteSpeaker: (c) => c.world.confs.turnRemoteSpeaker(str(c, 'peerId')),
-  enableAudioReceiving: (c) => c.world.confs.enableReceiving('audio', str(c, 'peerId'), c.frame.enable === true),
-  enableVideoReceiving: (c) => c.world.confs.enableReceiving('video', str(c, 'peerId'), c.frame.enable === true),
-  allowRecord: (c) => c.world.confs.answerRecord(str(c, 'peerId'), true),
-  denyRecord: (c) => c.world.confs.answerRecord(str(c, 'peerId'), false),
+  setModeratorRole: (c) => c.world.confs.moderation.setModerator(str(c, 'peerId'), c.frame.moderator === true),
+  turnRemoteMic: (c) => c.world.confs.moderation.turnRemote('mic', str(c, 'peerId'), c.frame.on === true),
+  turnRemoteCamera: (c) => c.world.confs.moderation.turnRemote('video', str(c, 'peerId'), c.frame.on === true),
+  turnRemoteSpeaker: (c) => c.world.confs.moderation.turnRemoteSpeaker(str(c, 'peerId')),
+  enableAudioReceiving: (c) =>
+    c.world.confs.moderation.enableReceiving('audio', str(c, 'peerId'), c.frame.enable === true),
+  enableVideoReceiving: (c) =>
+    c.world.confs.moderation.enableReceiving('video', str(c, 'peerId'), c.frame.enable === true),
+  allowRecord: (c) => c.world.confs.moderation.answerRecord(str(c, 'peerId'), true),
+  denyRecord: (c) => c.world.confs.moderation.answerRecord(str(c, 'peerId'), false),
   setWaitingRoomState: (c) =>
-    c.world.confs.setWaitingRoom(c.frame.enable === true, c.frame.isUsersMustBeInvited === true),
+    c.world.confs.moderation.setWaitingRoom(c.frame.enable === true, c.frame.isUsersMustBeInvited === true),
   setParticipantPresenceInWaitingRoom: (c) =>
-    c.world.confs.setPresenceInWaitingRoom(str(c, 'callId'), c.frame.inWaitingRoom === true),
-  gotoPodium: (c) => c.world.confs.gotoPodium(),
-  leavePodium: (c) => c.world.confs.leavePodium(),
-  inviteToPodium: (c) => c.world.confs.inviteToPodium(str(c, 'peerId')),
-  kickFromPodium: (c) => c.world.confs.kickFromPodium(str(c, 'peerId')),
-  acceptRequestToPodium: (c) => c.world.confs.answerPodiumRequest(str(c, 'peerId'), true),
-  rejectRequestToPodium: (c) => c.world.confs.answerPodiumRequest(str(c, 'peerId'), false),
-  acceptInvitationToPodium: (c) => c.world.confs.answerPodiumInvitation(true),
-  rejectInvitationToPodium: (c) => c.world.confs.answerPodiumInvitation(false),
-  changeConferenceMode: (c) => c.world.confs.changeMode(c.frame.isSmartMeeting === true),
-  pinUser: (c) => c.world.confs.pinUser(str(c, 'peerId'), c.frame.isPinNeeded === true),
+    c.world.confs.moderation.setPresenceInWaitingRoom(str(c, 'callId'), c.frame.inWaitingRoom === true),
+  gotoPodium: (c) => c.world.confs.podium.gotoPodium(),
+  leavePodium: (c) => c.world.confs.podium.leavePodium(),
+  inviteToPodium: (c) => c.world.confs.podium.inviteToPodium(str(c, 'peerId')),
+  kickFromPodium: (c) => c.world.confs.podium.kickFromPodium(str(c, 'peerId')),
+  acceptRequestToPodium: (c) => c.world.confs.podium.answerPodiumRequest(str(c, 'peerId'), true),
+  rejectRequestToPodium: (c) => c.world.confs.podium.answerPodiumRequest(str(c, 'peerId'), false),
+  acceptInvitationToPodium: (c) => c.world.confs.podium.answerPodiumInvitation(true),
+  rejectInvitationToPodium: (c) => c.world.confs.podium.answerPodiumInvitation(false),
+  changeConferenceMode: (c) => c.world.confs.podium.changeMode(c.frame.isSmartMeeting === true),
+  pinUser: (c) => c.world.confs.podium.pinUser(str(c, 'peerId'), c.frame.isPinNeeded === true),
 
   // media
   setMicMute: (c) => c.world.setMute('mic', c.frame.mute === true),
@@ -140,7 +146,16 @@ const HANDLERS: Record<string, Handler> = {
   ...DEVICE_HANDLERS,
   ...ADDRESS_BOOK_HANDLERS,
   ...SYSTEM_HANDLERS,
+  ...VIDEO_MATRIX_HANDLERS,
+  ...CAMERA_CONTROL_HANDLERS,
+  ...MESSAGING_HANDLERS,
+  ...SLIDE_HANDLERS,
 };
+
+/** Catalogue methods with no handler: they get `result:true` and plausible fields from sample-fields.ts. */
+export function genericMethods(): string[] {
+  return methodNames().filter((m) => !Object.prototype.hasOwnProperty.call(HANDLERS, m));
+}
 
 export function handle(method: string, ctx: HandlerContext): Reply {
   const handler = Object.prototype.hasOwnProperty.call(HANDLERS, method) ? HANDLERS[method] : undefined;

@@ -109,17 +109,22 @@ export class RoomEmulator extends EventEmitter {
         appStateExtras: () => this.state.system.appStateExtras(),
         onCallRecord: (record) => this.state.system.recordCall(record),
         onServer: (name) => this.state.system.rememberServer(name),
+        onConferenceEnded: () => this.state.conferenceEnded(),
+        onParticipantLeft: (peerId) => this.state.participantLeft(peerId),
         onError,
       },
       (event, fields) => this.broadcast(event, fields),
       (state) => this.emit('appState', state),
     );
-    this.state = new RoomState(
-      (event, fields) => this.broadcast(event, fields),
-      (id) => this.world.resolve(id),
-      this.world.domain,
-      () => this.world.announceAppState(),
-    );
+    this.state = new RoomState({
+      notify: (event, fields) => this.broadcast(event, fields),
+      resolve: (id) => this.world.resolve(id),
+      domain: this.world.domain,
+      appStateChanged: () => this.world.announceAppState(),
+      conference: this.world.confs.view(),
+      far: { peers: options.peers ?? {}, answerDelayMs: options.answerDelayMs ?? 50 },
+      onError,
+    });
     // autoPong off: pongs are ours to send, so that stopPongs can make the link half-open.
     this.wss = new WebSocketServer({ noServer: true, autoPong: false, clientTracking: false });
     this.faults = this.makeFaultHooks();
@@ -335,22 +340,37 @@ export class RoomEmulator extends EventEmitter {
 
   /** A participant speaks: in a smart meeting (VAD) they take a podium slot; the longest silent unpinned one leaves. */
   participantSpeaks(peerId: string): void {
-    this.world.confs.speak(peerId);
+    this.world.confs.podium.speak(peerId);
   }
 
   /** A participant of a role-based conference asks for the podium (acceptRequestToPodium / rejectRequestToPodium). */
   requestPodium(peerId: string): void {
-    this.world.confs.requestPodium(peerId);
+    this.world.confs.podium.requestPodium(peerId);
   }
 
   /** The far owner invites the Room to the podium (acceptInvitationToPodium / rejectInvitationToPodium). */
   inviteRoomToPodium(): void {
-    this.world.confs.inviteRoomToPodium();
+    this.world.confs.podium.inviteRoomToPodium();
+  }
+
+  /** A participant asks to control the Room's camera (acceptRequestCameraControl / rejectRequestCameraControl). Returns their InstanceId. */
+  cameraControlRequest(callId: string): string {
+    return this.state.camera.incomingRequest(callId);
+  }
+
+  /** A chat message to the Room: from a peer, or (group) in the conference. */
+  incomingChatMessage(options: { peerId: string; message: string; group?: boolean }): void {
+    this.state.messaging.receive(options.peerId, options.message, options.group === true);
+  }
+
+  /** A participant (or peer) offers the Room a file (acceptFile / rejectFile). Returns the transfer id. */
+  incomingFile(options: { peerId: string; fileName: string; size?: number }): number {
+    return this.state.messaging.offer(options.peerId, options.fileName, options.size ?? 1024);
   }
 
   /** A participant asks to record the Room (allowRecord / denyRecord). */
   recordRequest(peerId: string): void {
-    this.world.confs.recordRequest(peerId);
+    this.world.confs.moderation.recordRequest(peerId);
   }
 
   participantLeaves(peerId: string): boolean {

@@ -40,6 +40,8 @@ export interface WorldOptions {
   onServer?: (name: string) => void;
   /** The conference ended (other modules drop what belonged to it). */
   onConferenceEnded?: () => void;
+  /** A participant (InstanceId) left the conference. */
+  onParticipantLeft?: (peerId: string) => void;
   onError: (err: unknown) => void;
 }
 
@@ -75,7 +77,11 @@ export class RoomWorld implements WorldLink {
     }
     this.otherTimers = new Timers(opts.onError);
     this.calls = new Calls(this, (pending) => this.confs.startFromCall(pending));
-    this.confs = new Conferences(this, () => opts.onConferenceEnded?.());
+    this.confs = new Conferences(
+      this,
+      () => opts.onConferenceEnded?.(),
+      (peerId) => opts.onParticipantLeft?.(peerId),
+    );
     this.appState = opts.appState;
     if (opts.appState >= AppState.Connect) {
       const name = opts.server ?? DEFAULT_DOMAIN;

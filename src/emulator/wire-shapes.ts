@@ -17,6 +17,11 @@ export interface ConferenceShape {
   podiumSlots: number;
 }
 
+/** Conference type of a role-based conference (reference §4.5). */
+export const ROLE_BASED = 3;
+/** participant role (reference §4.5). */
+export const ROLE = { general: 1, owner: 2, requestedPodium: 3, invitedToPodium: 4 } as const;
+
 /** Participants of a group conference the emulator allows (getConferences.maxParticipants) [INF]. */
 export const MAX_PARTICIPANTS = 36;
 
@@ -78,4 +83,18 @@ export function groupConferenceFields(c: ConferenceShape, domain: string): Recor
     maxParticipants: MAX_PARTICIPANTS,
     maxParticipantsOnPodium: c.podiumSlots,
   };
+}
+
+/** user@server/INSTANCE -> user@server. */
+export function callIdOf(id: string): string {
+  return id.split('/')[0];
+}
+
+/** Same user? Ignores an InstanceId suffix (/xxxx) and resolves short ids against the domain. */
+export function sameUser(a: string, b: string, domain: string): boolean {
+  const norm = (id: string) => {
+    const base = callIdOf(id);
+    return (base.includes('@') ? base : `${base}@${domain}`).toLowerCase();
+  };
+  return norm(a) === norm(b);
 }
