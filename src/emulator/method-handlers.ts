@@ -55,7 +55,15 @@ const HANDLERS: Record<string, Handler> = {
     c.session.apiVersion = version;
     return ok();
   },
-  setAuthParams: (c) => c.sessions.setAuthParams(c.session, c.frame),
+  // Then authorizationParametersChanged to the controllers still authorized (fields [INF]: the catalogue names none).
+  setAuthParams: (c) => {
+    const reply = c.sessions.setAuthParams(c.session, c.frame);
+    if (!reply.ok) return reply;
+    return ok(reply.fields, () => {
+      reply.then?.();
+      c.notify('authorizationParametersChanged', { userType: c.frame.userType, authType: c.frame.authType });
+    });
+  },
   getAuthInfo: (c) => ok(c.sessions.authInfo(c.session)),
   getTokenForHttpServer: (c) => ok({ token: c.sessions.tokenForHttpServer() }),
   clearTokens: (c) => {

@@ -1,7 +1,7 @@
+import type { ConferenceView } from './conference-view';
 import type { Handler } from './method-handlers';
 import type { Notify } from './notify';
 import { fail, ok, type Reply } from './reply';
-import { callIdOf } from './wire-shapes';
 
 /**
  * The layout on the Room's screen (getVideoMatrix / videoMatrixChanged): the matrix type, the order of the
@@ -15,11 +15,7 @@ const MAX_MATRIX_TYPE = 10;
 const SCREEN = { width: 1920, height: 1080 };
 const SECOND_MONITOR = { index: 1, name: 'Second Monitor', isPrimary: false };
 
-export interface SlotSource {
-  /** The other participants, in joining order: InstanceId and display name. */
-  participants(): Array<{ peerId: string; peerDn: string }>;
-  roomDn(): string;
-}
+export type SlotSource = Pick<ConferenceView, 'participants' | 'find' | 'roomDn'>;
 
 export class VideoMatrix {
   matrixType = 1;
@@ -150,13 +146,11 @@ export class VideoMatrix {
     return [...ordered, ...all.filter((id) => !ordered.includes(id))];
   }
 
-  /** The slot an id names: the exact slot, or the one instance of a CallId. */
+  /** The slot an id names: the Room's own, or a participant's (InstanceId, or a CallId with one instance). */
   private slotOf(id: string): string | undefined {
-    const all = [SELF_SLOT, ...this.source.participants().map((p) => p.peerId)];
-    const exact = all.find((s) => s.toLowerCase() === id.toLowerCase());
-    if (exact) return exact;
-    const same = all.filter((s) => callIdOf(s).toLowerCase() === id.toLowerCase());
-    return same.length === 1 ? same[0] : undefined;
+    if (id === SELF_SLOT) return SELF_SLOT;
+    const p = this.source.find(id);
+    return 'error' in p ? undefined : p.peerId;
   }
 
   private nameOf(slot: string): string {

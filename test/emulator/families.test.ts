@@ -17,6 +17,8 @@ interface FamilyCase {
   expect: (got: Frame) => void;
   /** The notification, and a check of its fields; null: the reference names none, and none is sent. */
   event: [string, (f: Frame) => boolean] | null;
+  /** Who reads the getter back (default both; an admin-only getter: admin). */
+  readers?: RawClient[];
 }
 
 describe('emulator: method families keep state', () => {
@@ -57,6 +59,7 @@ describe('emulator: method families keep state', () => {
         );
         assert.ok(seen);
       }
+      if (c.readers && !c.readers.includes(conn)) continue;
       const got = await conn.request(c.get[0], c.get[1] ?? {});
       assert.equal(got.result, true, `${name}: ${c.get[0]}`);
       c.expect(got);
@@ -309,6 +312,133 @@ describe('emulator: method families keep state', () => {
       get: ['loadData', { containerName: 'panel' }],
       expect: (g) => assert.equal(g.data, '{"a":1}'),
       event: ['dataSaved', (f) => f.containerName === 'panel'],
+    });
+  });
+
+  it('logo and branding: admin only; a user connection is refused', async () => {
+    for (const [method, params] of [
+      ['setLogo', { fileId: 1, mode: 1 }],
+      ['setDefaultLogo', {}],
+      ['getLogo', {}],
+      ['getInfoWidgetsState', {}],
+      ['activateLicense', { key: 'K' }],
+    ] as Array<[string, Frame]>) {
+      const r = await user.request(method, params);
+      assert.equal(r.result, false, method);
+      assert.match(String(r.error), /requires administrator mode/);
+    }
+    const logo = room.addFile('brand.png');
+    await check('logo', {
+      set: ['setLogo', { fileId: logo, mode: 2 }],
+      get: ['getLogo'],
+      expect: (g) => assert.deepEqual([g.isCustomImage, g.fileId, g.mode], [true, logo, 2]),
+      event: ['logoImageChanged', (f) => f.fileId === logo],
+      readers: [admin],
+    });
+    await check('default logo', {
+      set: ['setDefaultLogo', {}],
+      get: ['getLogo'],
+      expect: (g) => assert.equal(g.isCustomImage, false),
+      event: ['logoImageChanged', (f) => f.isCustomImage === false],
+      readers: [admin],
+    });
+    await check('licence', {
+      set: ['activateLicense', { key: 'EMU-1' }],
+      get: ['getLicenseType'],
+      expect: (g) => assert.equal(g.value, 'pro'),
+      event: ['licenseActivation', (f) => f.tariff === 'pro'],
+    });
+  });
+
+  it('background and blur', async () => {
+    await check('background', {
+      set: ['setBackground', { fileId: 2 }],
+      get: ['getBackground'],
+      expect: (g) => assert.deepEqual([g.isCustomImage, g.fileId], [true, 2]),
+      event: ['backgroundImageChanged', (f) => f.fileId === 2],
+    });
+    await check('blur', {
+      set: ['setBlur', { enabled: true }],
+      get: ['getBlur'],
+      expect: (g) => assert.equal(g.enabled, true),
+      event: ['blurChanged', (f) => f.enabled === true],
+    });
+    await check('replaced background', {
+      set: ['setReplaceBackground', { fileId: 2, enabled: true }],
+      get: ['getReplaceBackground'],
+      expect: (g) => assert.equal(g.enabled, true),
+      event: ['replaceBackgroundChanged', (f) => f.enabled === true],
+    });
+    const missing = await admin.request('setBackground', { fileId: 999 });
+    assert.match(String(missing.error), /no file 999/);
+  });
+
+  it('NDI and the HTTP server', async () => {
+    await check('NDI', {
+      set: ['setNDIState', { enabled: true }],
+      get: ['getNDIState'],
+      expect: (g) => assert.equal(g.enabled, true),
+      event: ['NDIStateChanged', (f) => f.enabled === true],
+    });
+    await check('NDI device', {
+      set: ['createNDIDevice', { deviceId: 'main' }],
+      get: ['getCreatedNDIDevices'],
+      expect: (g) =>
+        assert.deepEqual(
+          (g.createdNDIDevices as Frame[]).map((d) => d.deviceId),
+          ['main'],
+        ),
+      event: ['NDIDeviceCreated', (f) => f.deviceId === 'main'],
+    });
+    await check('HTTP server', {
+      set: ['stopHttpServer', {}],
+      get: ['getHttpServerState'],
+      expect: (g) => assert.equal(g.state, 0),
+      event: ['httpServerStateChanged', (f) => f.state === 0],
+    });
+    await check('HTTP server settings', {
+      set: ['setHttpServerSettings', { settings: { allowRemoteAccess: true } }],
+      get: ['getHttpServerSettings'],
+      expect: (g) => assert.equal((g.settings as Frame).allowRemoteAccess, true),
+      event: ['httpServerSettingChanged', (f) => f.name === 'allowRemoteAccess' && f.value === true],
+    });
+  });
+
+  it('auth params: setAuthParams shows in getAuthInfo; the others hear authorizationParametersChanged', async () => {
+    await check('user PIN', {
+      set: ['setAuthParams', { userType: 'admin', authType: 'password', password: 'pw' }],
+      get: ['getAuthInfo'],
+      expect: (g) => assert.equal((g.adminAuth as Frame).security, 'password'),
+      event: ['authorizationParametersChanged', (f) => f.userType === 'admin'],
+    });
+  });
+
+  it('desktop capture, broadcast picture, microphone test and call history', async () => {
+    await check('desktop capture', {
+      set: ['startCapture', { captureId: 2 }],
+      get: ['getAppState'],
+      expect: (g) => assert.equal((g.desktopSharing as Frame).running, true),
+      event: ['dsStarted', (f) => f.captureId === 2],
+    });
+    await check('broadcast picture', {
+      set: ['startBroadcastPicture', { fileId: 1 }],
+      get: ['getBroadcastPicture'],
+      expect: (g) => assert.equal(g.fileId, 1),
+      event: ['broadcastPictureStateChanged', (f) => f.running === true],
+    });
+    await check('microphone test', {
+      set: ['testAudioCapturerStart', {}],
+      get: ['getAppState'],
+      expect: (g) => assert.equal(g.audioCaptureTest, true),
+      event: ['testAudioCapturerStateChanged', (f) => f.started === true],
+    });
+    assert.equal((await admin.request('call', { peerId: 'busy-bob' })).result, true);
+    await admin.event('rejectReceived');
+    await check('call history', {
+      set: ['setLastCallsViewed', {}],
+      get: ['getCallHistory', { count: 10 }],
+      expect: (g) => assert.equal((g.calls as Frame[])[0].peerId, 'busy-bob@emulator.local'),
+      event: ['lastCallsViewed', () => true],
     });
   });
 
