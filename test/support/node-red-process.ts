@@ -70,6 +70,8 @@ export interface NodeRedProcess extends AdminApi {
   isRunning(): boolean;
   /** SIGINT, wait for the exit (SIGKILL after 20 s); removes the temp user directory. */
   stop(): Promise<void>;
+  /** SIGKILL, as a crash: no goodbye to an MQTT broker, which then publishes the last will. Keeps the user directory. */
+  crash(): Promise<void>;
 }
 
 export const node22Binary = path.join(repoRoot, 'test', 'tooling', 'node22', 'node_modules', 'node', 'bin', 'node');
@@ -262,5 +264,9 @@ async function launch(
     ...adminApi(url, { lines, waitForLog, logTail }),
     isRunning: () => !exited,
     stop,
+    async crash() {
+      if (!exited) child.kill('SIGKILL');
+      await exitPromise;
+    },
   };
 }
