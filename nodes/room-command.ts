@@ -1,6 +1,5 @@
 import { setMaxListeners } from 'node:events';
-import { DEFAULT_TUNING, hasOutcome, isRoomError } from '../src/protocol';
-import type { RequestOptions } from '../src/protocol/types';
+import { DEFAULT_TUNING, hasOutcome, isRoomError, type RequestOptions } from '../src/protocol';
 import {
   MAX_TIMEOUT_MS,
   OUTCOME_DEFAULT_TIMEOUT_MS,
