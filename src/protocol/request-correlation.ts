@@ -51,6 +51,11 @@ export class RequestCorrelation {
   private readonly queue = new Map<string, Entry>();
   private readonly inflight = new Map<string, Entry>();
   private readonly expiredIds = new Set<string>();
+  /**
+   * The pending entries of each caller's signal, with one abort listener per signal: adding and removing
+   * an AbortSignal listener per request costs about 2 µs (Node's EventTarget), a Set entry almost nothing.
+   */
+  private readonly bySignal = new WeakMap<AbortSignal, Set<Entry>>();
   private nextRequestId = 0;
   private flushTimer?: NodeJS.Timeout;
 
@@ -116,17 +121,17 @@ export class RequestCorrelation {
     }
     return new Promise<RoomResponse>((resolve, reject) => {
       if (signal) {
-        // Detach the cancellation on every ending, so a long-lived signal does not collect listeners.
-        const onAbort = () => this.cancel(entry);
+        // Leave the signal's group on every ending, so a long-lived signal does not collect entries.
+        const group = this.groupOf(signal);
+        group.add(entry);
         entry.resolve = (r) => {
-          signal.removeEventListener('abort', onAbort);
+          group.delete(entry);
           resolve(r);
         };
         entry.reject = (e) => {
-          signal.removeEventListener('abort', onAbort);
+          group.delete(entry);
           reject(e);
         };
-        signal.addEventListener('abort', onAbort, { once: true });
       } else {
         entry.resolve = resolve;
         entry.reject = reject;
@@ -237,6 +242,19 @@ export class RequestCorrelation {
       clearTimeout(e.timer);
       e.reject(makeError(e));
     }
+  }
+
+  private groupOf(signal: AbortSignal): Set<Entry> {
+    let group = this.bySignal.get(signal);
+    if (!group) {
+      const entries = new Set<Entry>();
+      group = entries;
+      this.bySignal.set(signal, entries);
+      signal.addEventListener('abort', () => {
+        for (const entry of [...entries]) this.cancel(entry);
+      });
+    }
+    return group;
   }
 
   private newRequestId(): string {
