@@ -148,7 +148,8 @@ export async function testReachability(
         ws.close(1000);
         resolve();
       });
-      ws.once('error', reject);
+      // on, not once: an error after 'open' (while closing) must find a listener too; rejecting then is a no-op.
+      ws.on('error', reject);
     });
     return { ok: true, message: `Reachable (WebSocket port ${wsPort})`, wsPort };
   } catch (err) {
