@@ -50,7 +50,7 @@ export function discoverWsPort(target: DiscoveryTarget, timeoutMs: number, signa
       return;
     }
     let req: http.ClientRequest | undefined;
-    let timer: NodeJS.Timeout | undefined = undefined;
+    let timer: NodeJS.Timeout | undefined;
     const onAbort = () => fail('discovery aborted');
     const finish = () => {
       settled = true;
