@@ -1,8 +1,8 @@
 import type { EndpointOptions, Logger, Unsubscribe } from '../src/protocol';
-import { sharedPool, type RoomClient } from '../src/protocol';
+import { describeEndpoint, endpointKey, resolveEndpoint, sharedPool, type RoomClient } from '../src/protocol';
 import { registerAdminRoutes } from './lib/admin-routes';
 import type { ConnectionSnapshot, RoomConfigApi, SnapshotListener } from './lib/config-api';
-import { describeEndpoint, endpointKey, parseEndpoint, type RoomConfigProperties } from './lib/endpoint-config';
+import { parseEndpoint, type RoomConfigProperties } from './lib/endpoint-config';
 import { translator } from './lib/i18n';
 import type { NodeDef, NodeRedApi, RuntimeNode } from './lib/node-red';
 import { RoomConnection } from './lib/room-connection';
@@ -53,7 +53,7 @@ export = function (RED: NodeRedApi): void {
           break;
         }
       }
-      node.debug(describeEndpoint(endpoint));
+      node.debug(describeEndpoint(resolveEndpoint(endpoint)));
     }
 
     const api: Omit<RoomConfigApi, 'id' | 'type'> = {

@@ -1,7 +1,15 @@
-import { DEFAULT_TUNING, isPlainObject, roomKey, testConnectionBeside, type EndpointOptions } from '../../src/protocol';
+import {
+  DEFAULT_TUNING,
+  endpointKey,
+  isPlainObject,
+  redact,
+  roomKey,
+  testConnectionBeside,
+  type EndpointOptions,
+} from '../../src/protocol';
 import type { RoomConfigApi } from './config-api';
 import { editorCatalogue } from './editor-catalogue';
-import { endpointKey, parseEndpoint, type RoomConfigProperties } from './endpoint-config';
+import { parseEndpoint, type RoomConfigProperties } from './endpoint-config';
 import type { Translate } from './i18n';
 import type { HttpRequest, HttpResponse, NodeRedApi } from './node-red';
 import { tuningFromSettings } from './settings';
@@ -19,11 +27,6 @@ const LIVE_LISTS: Record<string, { method: string; field: string }> = {
 export interface AdminRouteContext {
   deployed: ReadonlyMap<string, RoomConfigApi>;
   translate: Translate;
-}
-
-/** Removes the secret from a text that might quote it (a Room error echoing the request, say). */
-export function scrub(text: string, secret: string | undefined): string {
-  return secret && secret.length > 0 ? text.split(secret).join('***') : text;
 }
 
 /**
@@ -57,6 +60,12 @@ export function liveItems(list: unknown): { id: string; name?: string }[] {
  * guarded by a Node-RED permission (read for lookups, write for anything that opens a connection).
  */
 export function registerAdminRoutes(RED: NodeRedApi, ctx: AdminRouteContext): void {
+  // An async handler as a route: each handler answers its own errors, so its promise never rejects.
+  const answering =
+    (handler: (req: HttpRequest, res: HttpResponse) => Promise<void>) =>
+    (req: HttpRequest, res: HttpResponse): void => {
+      void handler(req, res);
+    };
   const t = ctx.translate;
 
   RED.httpAdmin.get(
@@ -70,9 +79,7 @@ export function registerAdminRoutes(RED: NodeRedApi, ctx: AdminRouteContext): vo
   RED.httpAdmin.post(
     '/trueconf-room/test-connection',
     RED.auth.needsPermission('room-config.write'),
-    (req: HttpRequest, res: HttpResponse) => {
-      void handleTestConnection(req, res);
-    },
+    answering(handleTestConnection),
   );
 
   async function handleTestConnection(req: HttpRequest, res: HttpResponse): Promise<void> {
@@ -109,13 +116,11 @@ export function registerAdminRoutes(RED: NodeRedApi, ctx: AdminRouteContext): vo
       // and the Room would displace the live one: answer from the live connection instead.
       const live = id ? ctx.deployed.get(id) : undefined;
       const liveClient = live?.client;
-      const wanted = endpointKey(parsed.endpoint);
       if (
         live?.endpoint &&
         liveClient &&
         liveClient.state === 'ready' &&
-        wanted !== '' &&
-        endpointKey(live.endpoint) === wanted
+        endpointKey(live.endpoint) === endpointKey(parsed.endpoint)
       ) {
         const reply: Record<string, unknown> = { ok: true, message: t('test.liveOk') };
         if (liveClient.appState !== undefined) reply.appState = liveClient.appState;
@@ -131,28 +136,26 @@ export function registerAdminRoutes(RED: NodeRedApi, ctx: AdminRouteContext): vo
         res.json(
           result.ok
             ? { ok: true, untested: true, message: t('test.reachableOnly') }
-            : { ok: false, message: scrub(result.message, secret) },
+            : { ok: false, message: redact(result.message, [secret]) },
         );
         return;
       }
       const reply: Record<string, unknown> = {
         ok: result.ok === true,
-        message: scrub(String(result.message ?? ''), secret),
+        message: redact(String(result.message ?? ''), [secret]),
       };
       if (result.appState !== undefined) reply.appState = result.appState;
       if (result.role !== undefined) reply.role = result.role;
       res.json(reply);
     } catch (err) {
-      res.json({ ok: false, message: scrub(err instanceof Error ? err.message : String(err), secret) });
+      res.json({ ok: false, message: redact(err instanceof Error ? err.message : String(err), [secret]) });
     }
   }
 
   RED.httpAdmin.get(
     '/trueconf-room/live/:configId/:list',
     RED.auth.needsPermission('room-config.read'),
-    (req: HttpRequest, res: HttpResponse) => {
-      void handleLiveList(req, res);
-    },
+    answering(handleLiveList),
   );
 
   async function handleLiveList(req: HttpRequest, res: HttpResponse): Promise<void> {
@@ -175,7 +178,7 @@ export function registerAdminRoutes(RED: NodeRedApi, ctx: AdminRouteContext): vo
     } catch (err) {
       res
         .status(502)
-        .json({ error: scrub(err instanceof Error ? err.message : String(err), config?.endpoint?.secret) });
+        .json({ error: redact(err instanceof Error ? err.message : String(err), [config?.endpoint?.secret]) });
     }
   }
 }

@@ -1,11 +1,6 @@
-import { sharedPool, type RoomClient } from '../../src/protocol';
+import { sharedPool, type Lease, type RoomClient } from '../../src/protocol';
 import type { ClientTuning, EndpointOptions, Logger, StateChange, Unsubscribe } from '../../src/protocol';
 import type { ConnectionSnapshot, SnapshotListener } from './config-api';
-
-interface Lease {
-  client: RoomClient;
-  release(): void;
-}
 
 /**
  * The connection side of one room-config node: counts its user nodes, holds one pooled client lease

@@ -13,7 +13,7 @@ import { appStateName, authorizationNeededCauseText, DISPLACED_CAUSE, isAdminOnl
 import { discoverWsPort } from './discovery';
 import { describeEndpoint, resolveEndpoint, wsUrl, type ResolvedEndpoint } from './endpoint';
 import { RoomError } from './errors';
-import { ALL_EVENTS, EventRouter, type NotificationListener } from './event-router';
+import { EventRouter, type NotificationListener } from './event-router';
 import { classifyFrame } from './frames';
 import { guardWith, type Guard } from './guard';
 import { Heartbeat } from './heartbeat';
@@ -746,5 +746,3 @@ function closeGently(ws: WebSocket): Promise<void> {
     else if (ws.readyState === WebSocket.OPEN) ws.close(1000);
   });
 }
-
-export { ALL_EVENTS };
