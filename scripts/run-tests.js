@@ -12,7 +12,8 @@
  *   nodes-nr5    Node-RED 5 on Node 22:   dist/test/nodes        (TRUECONF_TEST_NODE_RED=node-red-5)
  *   e2e          real Node-RED processes, examples, MQTT: dist/test/e2e
  *   reliability  dist/test/reliability
- *   browser      headless Chromium (/usr/bin/chromium): dist/test/browser. Without Chromium it is
+ *   browser      headless Chromium (/usr/bin/chromium): dist/test/browser (the editor) and dist/test/dashboard
+ *                (the touch panel example in FlowFuse Dashboard 2.0). Without Chromium it is
  *                SKIPPED (its tests counted as skipped) unless CI=true, where that is a failure.
  *
  * Usage:
@@ -46,7 +47,7 @@ const isCI = process.env.CI === 'true';
 const suiteTimeoutMs = Number(process.env.TRUECONF_TEST_SUITE_TIMEOUT_S || 600) * 1000;
 
 // Folders claimed by a named suite; every other folder under dist/test (but support) runs in `core`.
-const claimed = ['nodes', 'e2e', 'reliability', 'browser', 'support'];
+const claimed = ['nodes', 'e2e', 'reliability', 'browser', 'dashboard', 'support'];
 
 const suites = [
   { name: 'core', dirs: null, describe: 'protocol core, emulator, install (Node 20)' },
@@ -65,7 +66,12 @@ const suites = [
   },
   { name: 'e2e', dirs: ['e2e'], describe: 'Node-RED processes, examples, MQTT' },
   { name: 'reliability', dirs: ['reliability'], describe: 'faults, reconnects, leaks' },
-  { name: 'browser', dirs: ['browser'], needsChromium: true, describe: 'editor in headless Chromium' },
+  {
+    name: 'browser',
+    dirs: ['browser', 'dashboard'],
+    needsChromium: true,
+    describe: 'editor and touch panel in headless Chromium',
+  },
 ];
 
 function parseArgs(argv) {
