@@ -10,7 +10,7 @@ import { connectEditorComms } from './support/editor-comms';
 import { connectPanel } from './support/mqtt-panel';
 
 /**
- * `npm start` on a fresh clone: scripts/start-demo.js (what `npm start` runs after the build) comes up
+ * `npm start` on a fresh clone: dist/demo/start.js (what `npm start` runs after the build) comes up
  * with every room node green, the editor, the Room status page and the broker answer, and Ctrl-C ends it.
  */
 describe('npm start (the demo)', function () {
@@ -60,7 +60,7 @@ describe('npm start (the demo)', function () {
       await freePort(),
       await freePort(),
     ];
-    child = spawn(process.execPath, [path.join(repoRoot, 'scripts', 'start-demo.js')], {
+    child = spawn(process.execPath, [path.join(repoRoot, 'dist', 'demo', 'start.js')], {
       cwd: repoRoot,
       env: {
         ...process.env,

@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
-import { localOnlySettings } from '../../src/demo/local-settings';
+import { localOnlySettings } from '../../demo/local-settings';
 import { withDeadline } from './wait';
 
 /**
@@ -27,7 +27,7 @@ export type DeploymentType = 'full' | 'nodes' | 'flows' | 'reload';
 export type FlowNode = { id: string; type: string; [key: string]: unknown };
 
 export interface StartNodeRedOptions {
-  /** `node-red` = 4.1.x on this Node (20); `node-red-5` = 5.x on Node 22 from compat/node22. */
+  /** `node-red` = 4.1.x on this Node (20); `node-red-5` = 5.x on Node 22 from test/tooling/node22. */
   nodeRed?: NodeRedFlavour;
   /** Written as the flows file before start. A node's `credentials` go to flows_cred.json. */
   flows?: FlowNode[] | object[];
@@ -90,7 +90,7 @@ export interface NodeRedProcess {
 
 export const repoRoot = path.resolve(__dirname, '..', '..', '..');
 export const packageName = 'node-red-contrib-trueconf-room';
-export const node22Binary = path.join(repoRoot, 'compat', 'node22', 'node_modules', 'node', 'bin', 'node');
+export const node22Binary = path.join(repoRoot, 'test', 'tooling', 'node22', 'node_modules', 'node', 'bin', 'node');
 /** Fixed so tests can read flows_cred.json; never a real secret. */
 export const testCredentialSecret = 'trueconf-room-test-credential-secret';
 
@@ -110,7 +110,7 @@ export function defaultFlavour(): NodeRedFlavour {
 export function nodeRedCommand(flavour: NodeRedFlavour): { executable: string; redJs: string } {
   if (flavour === 'node-red-5') {
     if (!fs.existsSync(node22Binary)) {
-      throw new Error(`Node 22 is missing at ${node22Binary}; run: npm ci --prefix compat/node22`);
+      throw new Error(`Node 22 is missing at ${node22Binary}; run: npm ci --prefix test/tooling/node22`);
     }
     return { executable: node22Binary, redJs: path.join(repoRoot, 'node_modules', 'node-red-5', 'red.js') };
   }

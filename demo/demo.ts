@@ -1,4 +1,4 @@
-import { RoomEmulator } from '../emulator';
+import { RoomEmulator } from '../src/emulator';
 import { startEmbeddedNodeRed, type EmbeddedNodeRed } from './embedded-node-red';
 import { allExampleFlows, roomNodeIds, type FlowNode } from './example-flows';
 import { bindWithFallback, PortBusyError, type PortChoice } from './listen';
