@@ -1,5 +1,5 @@
 import type { Locator, Page } from 'playwright-core';
-import { loadExample, type FlowNode } from '../../src/demo/example-flows';
+import { dashboardPaths, loadExample, type FlowNode } from '../../demo/example-flows';
 
 /**
  * The touch panel (examples/06 Touch panel.json) as a user sees it in the browser: its texts, buttons,
@@ -11,10 +11,9 @@ export const PANEL_EXAMPLE = '06 Touch panel';
 
 /** The panel's path under the dashboard's base path (`ui-base` path + `ui-page` path). */
 export function panelPath(flows: FlowNode[] = loadExample(PANEL_EXAMPLE)): string {
-  const base = flows.find((n) => n.type === 'ui-base');
-  const page = flows.find((n) => n.type === 'ui-page');
-  if (!base || !page) throw new Error(`${PANEL_EXAMPLE} has no ui-base or ui-page`);
-  return `${String(base.path)}${String(page.path)}`;
+  const [path] = dashboardPaths(flows);
+  if (!path) throw new Error(`${PANEL_EXAMPLE} has no dashboard page`);
+  return path;
 }
 
 export const PANEL_TIMEOUT_MS = 20000;

@@ -102,6 +102,14 @@ describe('npm start (the demo)', function () {
       'prints the MQTT URL',
     );
 
+    const panelUrl = `http://127.0.0.1:${editorPort}/dashboard/room`;
+    assert.ok(
+      lines.some((l) => /Touch panel/.test(l) && l.includes(panelUrl)),
+      'prints the touch panel URL',
+    );
+    const panelPage = await httpRequest('GET', panelUrl, undefined, { Accept: 'text/html' });
+    assert.equal(panelPage.status, 200, 'the dashboard serves the touch panel page');
+
     const editor = await httpRequest('GET', `http://127.0.0.1:${editorPort}/`, undefined, { Accept: 'text/html' });
     assert.equal(editor.status, 200);
     assert.match(editor.body, /Node-RED/);
@@ -115,6 +123,7 @@ describe('npm start (the demo)', function () {
       'Occupancy',
       'Auto-answer allowlist',
       'Connection watchdog',
+      'Touch panel',
     ]);
     const nodes = await httpRequest('GET', `http://127.0.0.1:${editorPort}/nodes`, undefined, {
       Accept: 'application/json',
@@ -132,6 +141,7 @@ describe('npm start (the demo)', function () {
       '03 Occupancy',
       '04 Auto-answer allowlist',
       '05 Connection watchdog',
+      '06 Touch panel',
     ]) {
       assert.ok(
         names.some((n) => n?.startsWith(name)),
