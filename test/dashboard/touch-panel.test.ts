@@ -137,6 +137,8 @@ for (const flavour of browserFlavours())
       );
       // The duration runs (the README's picture is this moment).
       await panel.waitForText('Duration', /^00:(0[1-9]|[1-5]\d)$/);
+      await page.mouse.wheel(0, -2000);
+      await panel.widget('Connection').waitFor({ state: 'visible' });
       await shot('conference');
 
       await panel.press('Hang up');
