@@ -21,6 +21,8 @@ module.exports = tseslint.config(
       ],
       // `const node = this` is the Node-RED idiom for the node inside its callbacks.
       '@typescript-eslint/no-this-alias': ['error', { allowedNames: ['node'] }],
+      // A `let` assigned once but read earlier (a timer a callback may clear before it exists) must stay `let`.
+      'prefer-const': ['error', { ignoreReadBeforeAssign: true }],
     },
   },
   {

@@ -1,4 +1,4 @@
-import { RoomEmulator } from '../src/emulator';
+import { RoomEmulator, RoomFleet } from '../src/emulator';
 import { startEmbeddedNodeRed, type EmbeddedNodeRed } from './embedded-node-red';
 import { allExampleFlows, dashboardPaths, roomNodeIds, usesDashboard, type FlowNode } from './example-flows';
 import { bindWithFallback, PortBusyError, type PortChoice } from './listen';
@@ -34,6 +34,8 @@ export interface Demo {
   webPort: number;
   wsPort: number;
   mqttPort: number;
+  /** The building example's emulated rooms: name and status page. */
+  building: { name: string; url: string }[];
   flows: FlowNode[];
   /** Resolves with the number of room nodes once every one of them shows a green status. */
   allRoomNodesGreen(timeoutMs: number): Promise<{ green: number; total: number; waiting: string[] }>;
@@ -43,6 +45,8 @@ export interface Demo {
 }
 
 const HOST = '127.0.0.1';
+/** The room-config names of example 06 (Building over MQTT). */
+const BUILDING_ROOMS = ['boardroom', 'huddle', 'training'];
 
 export { PortBusyError };
 
@@ -71,14 +75,24 @@ export async function startDemo(options: DemoOptions): Promise<Demo> {
     const wsPort = emulator.wsPort;
     stack.push(() => emulator.stop());
 
-    // Every example, pointed at this Room (discovery through the web port) and this broker. The touch panel
-    // needs FlowFuse Dashboard 2.0 (a devDependency); without it, its unknown node types would hold back
-    // every flow, so it is left out.
+    // The building example's rooms, each its own emulated Room, on the web ports after the demo Room's.
+    const building = new RoomFleet({
+      names: BUILDING_ROOMS,
+      firstWebPort: webPort + 1,
+      room: emulatorOptions(0, 0),
+    });
+    await building.start();
+    stack.push(() => building.stop());
+    const roomPorts = Object.fromEntries(building.rooms.map(({ name, room }) => [name, room.webPort]));
+
+    // Every example, pointed at this Room (discovery through the web port) and this broker; the building's
+    // room-configs at its rooms. The touch panel needs FlowFuse Dashboard 2.0 (a devDependency); without
+    // it, its unknown node types would hold back every flow, so it is left out.
     const dashboard = dashboardInstalled();
     if (!dashboard)
       options.print('demo: @flowfuse/node-red-dashboard is not installed: the touch panel example is left out');
     const flows = allExampleFlows(
-      { webPort, mqttPort: broker.port, host: HOST },
+      { webPort, mqttPort: broker.port, host: HOST, roomPorts },
       undefined,
       (_name, nodes) => dashboard || !usesDashboard(nodes),
     );
@@ -107,6 +121,7 @@ export async function startDemo(options: DemoOptions): Promise<Demo> {
       webPort,
       wsPort,
       mqttPort: broker.port,
+      building: building.rooms.map(({ name, room }) => ({ name, url: room.webUrl })),
       flows,
       allRoomNodesGreen(timeoutMs) {
         return new Promise((resolve) => {

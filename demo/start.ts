@@ -113,10 +113,15 @@ async function main() {
     `  Node-RED editor    ${demo.editorUrl}/`,
     ...demo.dashboardUrls.map((url) => `  Touch panel        ${url}   (FlowFuse Dashboard 2.0)`),
     `  Room status page   ${demo.roomUrl}   (WebSocket API on port ${demo.wsPort})`,
+    `  Building rooms     ${demo.building.map((r) => `${r.name} ${r.url}`).join('  ')}`,
     `  MQTT broker        ${demo.mqttUrl}`,
     `  Node-RED user dir  ${options.userDir}`,
     '  Try:  mosquitto_sub -h 127.0.0.1 -p ' + demo.mqttPort + ' -t "trueconf/#" -v',
     '        mosquitto_pub -h 127.0.0.1 -p ' + demo.mqttPort + ` -t trueconf/room1/cmd/call -m '{"peerId":"echo"}'`,
+    '        mosquitto_pub -h 127.0.0.1 -p ' +
+      demo.mqttPort +
+      ` -t trueconf/huddle/cmd/call -m '{"peerId":"echo"}'` +
+      '   (the building: one flow, every room)',
     ...(process.stdin.isTTY
       ? ['  Type "away" + Enter: the Room is unreachable for 10 s (watch the Connection watchdog tab).']
       : []),

@@ -13,7 +13,10 @@ import { toBool } from './lib/endpoint-config';
 import { NodeCommandError, toNodeError } from './lib/errors';
 import { translator } from './lib/i18n';
 import type { DoneFunction, NodeDef, NodeRedApi, RuntimeNode } from './lib/node-red';
-import { attachToRoom } from './lib/room-user';
+import { attachToFleet } from './lib/fleet-attachment';
+import { chooseRoom } from './lib/room-choice';
+import { deployedRooms } from './lib/room-registry';
+import { attachToRoom, configuredRoom, type RoomAttachment } from './lib/room-user';
 import { tuningFromSettings } from './lib/settings';
 
 interface RoomCommandDef extends NodeDef {
@@ -25,6 +28,8 @@ interface RoomCommandDef extends NodeDef {
   waitForOutcome?: unknown;
   /** Extension: false lets methods the catalogue does not know through. Default true. */
   strict?: unknown;
+  /** Extension: msg.room picks one of the deployed room-configs by name (or id). */
+  roomFromMsg?: unknown;
 }
 
 interface InFlight {
@@ -58,7 +63,11 @@ export = function (RED: NodeRedApi): void {
     // The same bound as the client's queue: a flood while the Room is away fails fast instead of piling up.
     const maxPending = tuning.maxQueued ?? DEFAULT_TUNING.maxQueued;
 
-    const attachment = attachToRoom(RED, node, def.room, t);
+    const roomFromMsg = toBool(def.roomFromMsg);
+    // In fleet mode the node holds every deployed room's connection and its status counts them.
+    const attachment: RoomAttachment = roomFromMsg
+      ? { room: configuredRoom(RED, def.room), detach: attachToFleet(deployedRooms, node, t).detach }
+      : attachToRoom(RED, node, def.room, t);
     // Requests still waiting for the Room; close() fails them so every message gets exactly one done().
     const inFlight = new Set<InFlight>();
     // Cancels every request of this node in the pooled client, which outlives the node: on close, one still
@@ -73,8 +82,9 @@ export = function (RED: NodeRedApi): void {
     };
 
     node.on('input', (msg, send, done) => {
-      const room = attachment.room;
-      if (!room) return done(new NodeCommandError('NO_CONFIG', t('errors.noConfig')));
+      const room = chooseRoom(msg, attachment.room, roomFromMsg, t);
+      if (room instanceof NodeCommandError) return done(room);
+      msg.room = room.roomName;
       if (room.configError !== undefined) {
         return done(new NodeCommandError('INVALID_CONFIG', t('errors.invalidConfig', { reason: room.configError })));
       }

@@ -2,12 +2,12 @@ import type { Locator, Page } from 'playwright-core';
 import { dashboardPaths, loadExample, type FlowNode } from '../../demo/example-flows';
 
 /**
- * The touch panel (examples/06 Touch panel.json) as a user sees it in the browser: its texts, buttons,
+ * The touch panel (examples/07 Touch panel.json) as a user sees it in the browser: its texts, buttons,
  * switches and slider, found by the names the example gives its widgets. Dashboard 2.0 renders each widget
  * in an element with the id `nrdb-ui-widget-<node id>`. Every wait has a deadline; nothing sleeps.
  */
 
-export const PANEL_EXAMPLE = '06 Touch panel';
+export const PANEL_EXAMPLE = '07 Touch panel';
 
 /** The panel's path under the dashboard's base path (`ui-base` path + `ui-page` path). */
 export function panelPath(flows: FlowNode[] = loadExample(PANEL_EXAMPLE)): string {
@@ -112,8 +112,29 @@ export class PanelPage {
     await items.first().waitFor({ state: 'visible', timeout: PANEL_TIMEOUT_MS });
     const labels = (await items.allInnerTexts()).map((t) => t.trim());
     await this.page.keyboard.press('Escape');
-    await this.page.locator('.v-overlay--active .v-list-item').first().waitFor({ state: 'hidden' });
+    await this.page.locator('.v-overlay--active').waitFor({ state: 'detached' });
     return labels;
+  }
+
+  /** Opens the contact picker and waits until it offers (or no longer offers) an entry; the open list follows changes. */
+  async waitForContact(label: RegExp, present: boolean, timeoutMs = PANEL_TIMEOUT_MS): Promise<void> {
+    await this.widget('Contact').locator('.v-field').click();
+    const items = this.page.locator('.v-overlay--active .v-list-item');
+    await items.first().waitFor({ state: 'visible', timeout: timeoutMs });
+    try {
+      await items
+        .filter({ hasText: label })
+        .first()
+        .waitFor({ state: present ? 'visible' : 'detached', timeout: timeoutMs });
+    } catch (err) {
+      const labels = (await items.allInnerTexts()).map((t) => t.trim());
+      throw new Error(
+        `the contact picker ${present ? 'never offered' : 'still offers'} ${label}: ${labels.join(' | ')}; ${(err as Error).message}`,
+      );
+    } finally {
+      await this.page.keyboard.press('Escape');
+      await this.page.locator('.v-overlay--active').waitFor({ state: 'detached' });
+    }
   }
 
   switchInput(name: string): Locator {

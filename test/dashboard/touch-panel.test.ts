@@ -148,6 +148,13 @@ for (const flavour of browserFlavours())
       assert.equal(emulator.appState, 3, 'the Room is idle');
     });
 
+    it('the contact picker follows the address book: a contact added and removed elsewhere comes and goes', async () => {
+      assert.equal((await other!.request('addToAbook', { peerId: 'zoe', peerDn: 'Zoe Quinn' })).result, true);
+      await panel.waitForContact(/Zoe Quinn/, true);
+      assert.equal((await other!.request('removeFromAbook', { peerId: 'zoe' })).result, true);
+      await panel.waitForContact(/Zoe Quinn/, false);
+    });
+
     it("a busy contact: the call fails with the Room's reason under the buttons", async () => {
       await panel.pickContact(/Bob \(busy\)/);
       await panel.waitForInput('Peer id', /^busy-bob@/);

@@ -123,6 +123,7 @@ describe('npm start (the demo)', function () {
       'Occupancy',
       'Auto-answer allowlist',
       'Connection watchdog',
+      'Building over MQTT',
       'Touch panel',
     ]);
     const nodes = await httpRequest('GET', `http://127.0.0.1:${editorPort}/nodes`, undefined, {
@@ -141,7 +142,8 @@ describe('npm start (the demo)', function () {
       '03 Occupancy',
       '04 Auto-answer allowlist',
       '05 Connection watchdog',
-      '06 Touch panel',
+      '06 Building over MQTT',
+      '07 Touch panel',
     ]) {
       assert.ok(
         names.some((n) => n?.startsWith(name)),
@@ -174,6 +176,20 @@ describe('npm start (the demo)', function () {
       const state = await panel.waitFor('trueconf/room1/state');
       assert.equal(state.retain, true);
       assert.equal((state.payload as { connected: boolean }).connected, true);
+      // The small building: three rooms of their own, each with its retained state, answering through one flow.
+      assert.ok(
+        lines.some((l) => /Building rooms\s+boardroom http:\/\/127\.0\.0\.1:\d+\/\s+huddle .+training/.test(l)),
+        'prints the building rooms',
+      );
+      await panel.subscribe('trueconf/+/state');
+      await panel.subscribe('trueconf/huddle/response/#');
+      for (const room of ['boardroom', 'huddle', 'training']) {
+        const roomState = await panel.waitFor(`trueconf/${room}/state`, (p) => (p as { connected: boolean }).connected);
+        assert.equal(roomState.retain, true);
+      }
+      await panel.publish('trueconf/huddle/cmd/getAppState', '');
+      const reply = await panel.waitFor('trueconf/huddle/response/getAppState');
+      assert.equal((reply.payload as { appState?: number }).appState, 3);
     } finally {
       await panel.close();
     }

@@ -242,6 +242,7 @@ describe('room-config node', function () {
         'roomConfigConnectTimeoutMs',
         'roomConfigHeartbeatIntervalMs',
         'roomConfigHeartbeatTimeoutMs',
+        'roomConfigMaxQueued',
         'roomConfigReconnectMaxMs',
         'roomConfigRequestTimeoutMs',
       ]);

@@ -86,6 +86,8 @@ export interface NodeRedProcess {
   isRunning(): boolean;
   /** SIGINT, wait for the exit (SIGKILL after 20 s); removes the temp user directory. */
   stop(): Promise<void>;
+  /** SIGKILL, as a crash: no goodbye to an MQTT broker, which then publishes the last will. Keeps the user directory. */
+  crash(): Promise<void>;
 }
 
 export const repoRoot = path.resolve(__dirname, '..', '..', '..');
@@ -445,5 +447,9 @@ async function launch(
     request,
     isRunning: () => !exited,
     stop,
+    async crash() {
+      if (!exited) child.kill('SIGKILL');
+      await exitPromise;
+    },
   };
 }
