@@ -5,7 +5,8 @@ import { EditorPage } from '../browser/editor-page';
 import { browserFlavours } from '../browser/fixture';
 import { RawClient } from '../emulator/raw-client';
 import { launchBrowser, type BrowserSession } from '../support/browser';
-import { packageName, startNodeRed, type NodeRedProcess } from '../support/node-red-process';
+import { startNodeRed, type NodeRedProcess } from '../support/node-red-process';
+import { packageName } from '../support/repo';
 import { PANEL_EXAMPLE, PanelPage } from './panel-page';
 
 /**
