@@ -13,9 +13,10 @@
  *   nodes-nr5    Node-RED 5 on Node 22:   dist/test/nodes        (TRUECONF_TEST_NODE_RED=node-red-5)
  *   e2e          real Node-RED processes, examples, MQTT: dist/test/e2e
  *   reliability  dist/test/reliability
- *   browser      headless Chromium (/usr/bin/chromium): dist/test/browser (the editor) and dist/test/dashboard
- *                (the touch panel example in FlowFuse Dashboard 2.0). Without Chromium it is
+ *   browser      headless Chromium (/usr/bin/chromium): dist/test/browser. Without Chromium it is
  *                SKIPPED (its tests counted as skipped) unless CI=true, where that is a failure.
+ *   dashboard    the touch panel example (FlowFuse Dashboard 2.0) in headless Chromium: dist/test/dashboard;
+ *                skipped without Chromium like browser. A suite of its own, so each has its own time limit.
  *
  * Usage:
  *   node scripts/run-tests.js                  all suites
@@ -68,11 +69,12 @@ const suites = [
   },
   { name: 'e2e', dirs: ['e2e'], describe: 'Node-RED processes, examples, MQTT' },
   { name: 'reliability', dirs: ['reliability'], describe: 'faults, reconnects, leaks' },
+  { name: 'browser', dirs: ['browser'], needsChromium: true, describe: 'editor in headless Chromium' },
   {
-    name: 'browser',
-    dirs: ['browser', 'dashboard'],
+    name: 'dashboard',
+    dirs: ['dashboard'],
     needsChromium: true,
-    describe: 'editor and touch panel in headless Chromium',
+    describe: 'touch panel example (Dashboard 2.0) in headless Chromium',
   },
 ];
 
