@@ -232,6 +232,21 @@ for (const flavour of browserFlavours())
       assert.equal((await other!.request('getVideoMute')).mute, false);
     });
 
+    it('another controller takes the same control mode: "Displaced" with the reason, then ready again', async function () {
+      this.timeout(60000);
+      // Node-RED holds the admin mode (unsecured, no role); a second admin client takes it over.
+      const intruder = await RawClient.authorized(emulator.url, { type: 'unsecured' });
+      try {
+        const text = await panel.waitForText('Connection', /^Displaced by another controller/);
+        assert.match(text, /another client took the .* control mode/);
+        // The panel's connection re-authenticates (after at least a second) and takes the mode back.
+        await panel.waitForText('Connection', /^Ready$/, 30000);
+        await panel.waitForText('Room', /^Idle$/);
+      } finally {
+        intruder.close();
+      }
+    });
+
     it('the Room goes away: "Unreachable" within the heartbeat deadline, controls disabled; it recovers by itself', async function () {
       this.timeout(90000);
       // A half-open link (no pongs) and no way back in: the Room is gone as far as the panel can tell.
