@@ -137,10 +137,6 @@ export class PanelPage {
     }
   }
 
-  switchInput(name: string): Locator {
-    return this.widget(name).locator('input[type="checkbox"]');
-  }
-
   /** Waits until a switch shows on (true) or off, and is not waiting for the Room. */
   async waitForSwitch(name: string, on: boolean, timeoutMs = PANEL_TIMEOUT_MS): Promise<void> {
     const selector = on ? 'input[type="checkbox"]:checked' : 'input[type="checkbox"]:not(:checked)';
