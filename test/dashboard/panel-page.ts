@@ -137,7 +137,7 @@ export class PanelPage {
     }
   }
 
-  /** Waits until a switch shows on (true) or off, and is not waiting for the Room. */
+  /** Waits until a switch shows on (true) or off. */
   async waitForSwitch(name: string, on: boolean, timeoutMs = PANEL_TIMEOUT_MS): Promise<void> {
     const selector = on ? 'input[type="checkbox"]:checked' : 'input[type="checkbox"]:not(:checked)';
     await this.widget(name)
