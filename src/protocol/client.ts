@@ -410,7 +410,7 @@ export class RoomClient extends EventEmitter {
       this.dropSocket('reconnecting');
       let port = this.endpoint.wsPort;
       if (port === undefined) {
-        // Discover every time: the Room may have moved to another port (reference §0). On failure we back
+        // Discover every time: the Room may have moved to another port (docs/protocol.md §3.3). On failure we back
         // off rather than fall back to the last known port (allowed, but it would hide a wrong web port).
         this.setState('discovering');
         try {
