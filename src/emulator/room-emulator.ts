@@ -96,6 +96,7 @@ export class RoomEmulator extends EventEmitter {
       this.book,
       (session, cause) => this.deauthorize(session as Connection, cause),
       (session) => this.emit('authenticated', { connId: session.id, role: session.role }),
+      options.product !== 'videosdk',
     );
     this.world = new RoomWorld(
       {
@@ -125,6 +126,7 @@ export class RoomEmulator extends EventEmitter {
       far: { peers: options.peers ?? {}, answerDelayMs: options.answerDelayMs ?? 50 },
       onError,
     });
+    if (options.product === 'videosdk') this.state.system.license.product_id = 'videosdk';
     // autoPong off: pongs are ours to send, so that stopPongs can make the link half-open.
     this.wss = new WebSocketServer({ noServer: true, autoPong: false, clientTracking: false });
     this.faults = this.makeFaultHooks();
@@ -254,6 +256,11 @@ export class RoomEmulator extends EventEmitter {
 
   get appState(): number {
     return this.world.appState;
+  }
+
+  /** `room`, or `videosdk` (no access levels). */
+  get product(): 'room' | 'videosdk' {
+    return this.options.product === 'videosdk' ? 'videosdk' : 'room';
   }
 
   get conference(): EmulatedConference | undefined {
@@ -548,6 +555,7 @@ export class RoomEmulator extends EventEmitter {
           roomId: this.world.roomId,
           roomDn: this.world.roomDn,
           webPort: this.webPortValue,
+          product: this.product,
         },
         clearTokens: () => this.book.clearTokens(),
         remark: (text) => this.log.add('info', text, conn.id),
@@ -651,6 +659,7 @@ export class RoomEmulator extends EventEmitter {
       }),
       status: (since: number) => ({
         instance: this.instance,
+        product: this.product,
         url: this.url,
         webPort: this.webPortValue,
         wsPort: this.wsPortValue,

@@ -10,6 +10,7 @@ export interface SampleContext {
   roomId: string;
   roomDn: string;
   webPort: number;
+  product: 'room' | 'videosdk';
 }
 
 type Sample = unknown | ((ctx: SampleContext) => unknown);
@@ -90,7 +91,11 @@ const SAMPLES: Record<string, Sample> = {
   currentSlideIdx: -1,
   authInfo: (c: SampleContext) => ({ peerId: c.roomId, peerDn: c.roomDn }),
   fileInfo: { maxSize: 0 },
-  productInfo: { name: 'TrueConf Room (emulator)', version: '5.0.0-emulator', os: process.platform },
+  productInfo: (c: SampleContext) => ({
+    name: c.product === 'videosdk' ? 'TrueConf VideoSDK (emulator)' : 'TrueConf Room (emulator)',
+    version: '5.0.0-emulator',
+    os: process.platform,
+  }),
   permissionsInfo: { canUseSlideShow: true, canUseDesktopSharing: true },
   bitrateLimits: { min: 64, max: 4096 },
   systemRating: 100,

@@ -41,6 +41,12 @@ export interface RoomEmulatorOptions {
   strictWsPort?: boolean;
   /** Instance name in /public/<instance>/config.json. Default `default`. */
   instance?: string;
+  /**
+   * `room` (default) or `videosdk`: TrueConf VideoSDK speaks the same API with no access levels (no
+   * administrator/user split). There `role` is ignored, every command is allowed, `auth` answers without
+   * `previleges`, and `auth.admin` protects the one control mode [INF].
+   */
+  product?: 'room' | 'videosdk';
   /** Protection of each control mode. Default: both unsecured. */
   auth?: { admin?: ModeAuth; user?: ModeAuth };
   /** Initial app state, 0-3. Default 3 (logged in, idle). */

@@ -151,6 +151,19 @@ describe('emulator: CLI', () => {
     assert.equal(await withDeadline(exited, 5000, 'CLI exit'), 0);
   });
 
+  it('--product videosdk: one control mode, auth answers without previleges, a role is ignored', async () => {
+    const run = await start(['--web-port', '0', '--ws-port', '0', '--product', 'videosdk', '--quiet']);
+    const wsUrl = (await run.waitFor(/WebSocket\s+(ws:\/\/\S+)/, 'WebSocket line'))[1];
+    assert.match(run.out(), /TrueConf VideoSDK emulator running/);
+    assert.match(run.out(), /no access levels/);
+    const c = await RawClient.open(wsUrl);
+    const auth = await c.request('auth', { type: 'unsecured', role: 'user' });
+    assert.equal(auth.result, true);
+    assert.equal('previleges' in auth, false);
+    assert.equal((await c.request('getLogo')).result, true, 'no admin-only methods');
+    c.close();
+  });
+
   it('--help prints usage; a bad flag exits 2 with a message', async () => {
     const help = spawn(process.execPath, [cli, '--help']);
     let text = '';
