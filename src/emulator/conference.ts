@@ -22,7 +22,7 @@ import type { WorldLink } from './world-link';
 
 /**
  * The current conference (appState 5): who is in it, in InstanceId form (`user@server/INSTANCE`, two
- * instances of one user are two participants), invitations and join requests (reference §0, §4.6 E). The podium
+ * instances of one user are two participants), invitations and join requests (docs/protocol.md §6.6, §10.5). The podium
  * and smart meeting (podium.ts) and moderation and the waiting room (moderation.ts) act on its participants.
  */
 
@@ -152,7 +152,7 @@ export class Conferences {
     }));
   }
 
-  /** The `requests` of getAppState while a podium request or invitation is pending (reference §4.1). */
+  /** The `requests` of getAppState while a podium request or invitation is pending (docs/protocol.md §9.1). */
   appStateRequests(): Record<string, unknown> | undefined {
     return this.podium.appStateRequests();
   }

@@ -171,7 +171,7 @@ export class RoomEmulator extends EventEmitter {
   /**
    * The Room application restarts: every socket closes, calls end, and the WebSocket comes back on another
    * port (the given one, or the next free one above the old), which config.json then names. Tokens survive
-   * unless forgetTokens (a real restart would forget them: §2.5).
+   * unless forgetTokens (a real restart would forget them: docs/protocol.md §5.5).
    */
   async restart(options: { wsPort?: number; forgetTokens?: boolean } = {}): Promise<void> {
     const old = this.wsPortValue;
@@ -202,7 +202,7 @@ export class RoomEmulator extends EventEmitter {
   /**
    * shutdown, shutdownSystem, rebootSystem: after the response, every connection closes and config.json
    * answers 503; `powerCycleMs` later the Room is back, on the next free WebSocket port above the old one
-   * (as a restarted Room that finds its port taken), with its tokens forgotten (§2.5). A Room that was shut
+   * (as a restarted Room that finds its port taken), with its tokens forgotten (docs/protocol.md §5.5). A Room that was shut
    * down coming back by itself stands for someone switching it on again [INF].
    */
   private powerCycle(method: string): void {

@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
-import { localOnlySettings } from '../../src/demo/local-settings';
+import { localOnlySettings } from '../../demo/local-settings';
 import { withDeadline } from './wait';
 
 /**
@@ -27,7 +27,7 @@ export type DeploymentType = 'full' | 'nodes' | 'flows' | 'reload';
 export type FlowNode = { id: string; type: string; [key: string]: unknown };
 
 export interface StartNodeRedOptions {
-  /** `node-red` = 4.1.x on this Node (20); `node-red-5` = 5.x on Node 22 from compat/node22. */
+  /** `node-red` = 4.1.x on this Node (20); `node-red-5` = 5.x on Node 22 from test/tooling/node22. */
   nodeRed?: NodeRedFlavour;
   /** Written as the flows file before start. A node's `credentials` go to flows_cred.json. */
   flows?: FlowNode[] | object[];
@@ -86,11 +86,13 @@ export interface NodeRedProcess {
   isRunning(): boolean;
   /** SIGINT, wait for the exit (SIGKILL after 20 s); removes the temp user directory. */
   stop(): Promise<void>;
+  /** SIGKILL, as a crash: no goodbye to an MQTT broker, which then publishes the last will. Keeps the user directory. */
+  crash(): Promise<void>;
 }
 
 export const repoRoot = path.resolve(__dirname, '..', '..', '..');
 export const packageName = 'node-red-contrib-trueconf-room';
-export const node22Binary = path.join(repoRoot, 'compat', 'node22', 'node_modules', 'node', 'bin', 'node');
+export const node22Binary = path.join(repoRoot, 'test', 'tooling', 'node22', 'node_modules', 'node', 'bin', 'node');
 /** Fixed so tests can read flows_cred.json; never a real secret. */
 export const testCredentialSecret = 'trueconf-room-test-credential-secret';
 
@@ -110,7 +112,7 @@ export function defaultFlavour(): NodeRedFlavour {
 export function nodeRedCommand(flavour: NodeRedFlavour): { executable: string; redJs: string } {
   if (flavour === 'node-red-5') {
     if (!fs.existsSync(node22Binary)) {
-      throw new Error(`Node 22 is missing at ${node22Binary}; run: npm ci --prefix compat/node22`);
+      throw new Error(`Node 22 is missing at ${node22Binary}; run: npm ci --prefix test/tooling/node22`);
     }
     return { executable: node22Binary, redJs: path.join(repoRoot, 'node_modules', 'node-red-5', 'red.js') };
   }
@@ -445,5 +447,9 @@ async function launch(
     request,
     isRunning: () => !exited,
     stop,
+    async crash() {
+      if (!exited) child.kill('SIGKILL');
+      await exitPromise;
+    },
   };
 }
