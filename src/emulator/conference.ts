@@ -44,7 +44,6 @@ const CONF_TYPES: Record<string, number> = { symmetric: 1, asymmetric: 2, role: 
 const DEFAULT_PODIUM_SLOTS = 4;
 /** The Room's own instance suffix [INF]. */
 export const ROOM_INSTANCE = 'room';
-const ROLE_RESULT = { positive: 0, declined: 3 } as const;
 
 export class Conferences {
   private conf?: Conference;

@@ -283,7 +283,7 @@ export const MESSAGING_HANDLERS: Record<string, Handler> = {
   },
   deleteFileTransferFile: (c) => c.state.messaging.deleteTransferFile(num(c.frame, 'fileId')),
   clearFileTransfer: (c) => c.state.messaging.clearTransfers('fileTransferCleared'),
-  getFileTransferAvailability: (c) => ok({ available: true }),
+  getFileTransferAvailability: () => ok({ available: true }),
   getFileTransferPIN: (c) => ok({ pin: c.state.messaging.fileTransferPin }),
   checkFileTransferPIN: (c) => ok({ pin: c.state.messaging.fileTransferPin }),
   resetFileTransferPIN: (c) =>
