@@ -62,19 +62,9 @@ describe('the nodes against TrueConf VideoSDK (no access levels)', function () {
   it('Test connection reports the configured role as not applicable, and succeeds', async () => {
     const room = await startRoom({ product: 'videosdk' });
     await load([configNode(room)]);
-    const res = await helper
-      .request()
-      .post('/trueconf-room/test-connection')
-      .send({
-        host: '127.0.0.1',
-        port: room.webPort,
-        instance: 'default',
-        apiVersion: '2',
-        authType: 'unsecured',
-        role: 'user',
-        tls: false,
-      })
-      .expect(200);
+    // The editor's form: the config node's own properties.
+    const { id: _id, type: _type, name: _name, ...form } = configNode(room, { role: 'user' });
+    const res = await helper.request().post('/trueconf-room/test-connection').send(form).expect(200);
     assert.equal(res.body.ok, true, res.body.message);
     assert.equal(res.body.roleNotApplicable, true);
     assert.match(res.body.message, /role user: not applicable/);
