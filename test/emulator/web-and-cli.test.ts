@@ -36,6 +36,7 @@ describe('emulator: status page', () => {
     assert.equal(status.appState, 5);
     assert.equal(status.appStateName, 'conference');
     assert.equal(status.conference.participants.length, 2);
+    assert.deepEqual([status.sleepMode, status.poweredOff, status.product], [false, false, 'room']);
     assert.deepEqual(
       status.clients.map((k: { role: string }) => k.role),
       ['admin'],
