@@ -212,15 +212,17 @@ export class RoomEmulator extends EventEmitter {
     const old = this.wsPortValue;
     this.log.add('info', `${method}: the Room goes down and comes back in ${delay} ms`);
     this.emit('poweredOff', { method });
+    const comeBack = () => {
+      if (!this.running) return;
+      this.comeUp(old).then(
+        () => (this.poweredOff = false),
+        (err: Error) => this.log.add('info', `emulator error: cannot come back (${err.message})`),
+      );
+    };
     this.goDown(true).then(
-      () =>
-        this.powerTimers.after(delay, () => {
-          if (!this.running) return;
-          this.comeUp(old).then(
-            () => (this.poweredOff = false),
-            (err: Error) => this.log.add('info', `emulator error: cannot come back (${err.message})`),
-          );
-        }),
+      () => {
+        if (this.running) this.powerTimers.after(delay, comeBack);
+      },
       (err: Error) => this.log.add('info', `emulator error: ${err.message}`),
     );
   }
