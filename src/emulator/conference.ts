@@ -22,8 +22,9 @@ import type { WorldLink } from './world-link';
 
 /**
  * The current conference (appState 5): who is in it, in InstanceId form (`user@server/INSTANCE`, two
- * instances of one user are two participants), invitations and join requests (docs/protocol.md §6.6, §10.5). The podium
- * and smart meeting (podium.ts) and moderation and the waiting room (moderation.ts) act on its participants.
+ * instances of one user are two participants), invitations and join requests (docs/protocol.md §6.6, §10.5).
+ * The podium and smart meeting (podium.ts) and moderation and the waiting room (moderation.ts) act on its
+ * participants.
  */
 
 export interface Participant extends EmulatedParticipant {
@@ -348,7 +349,7 @@ export class Conferences {
     return { error: `no participant ${id}` };
   }
 
-  /** An InstanceId names one participant; a CallId or short id names a user, unambiguous only with one instance [INF]. */
+  /** An InstanceId names one participant; a CallId or short id a user, unambiguous with one instance only [INF]. */
   lookup(id: string): { p?: Participant; ambiguous?: number } {
     const list = this.conf?.participants ?? [];
     const exact = list.find((p) => p.peerId.toLowerCase() === id.toLowerCase());

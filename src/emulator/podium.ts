@@ -199,7 +199,7 @@ export class Podium {
     });
   }
 
-  /** Test hook: a participant speaks. In a smart meeting the speaker takes a podium slot, the longest silent unpinned one leaves. */
+  /** Test hook: a participant speaks. In a smart meeting they take a slot; the unpinned one silent longest leaves. */
   speak(peerId: string): void {
     const c = this.confs.current;
     if (!c) throw new Error('participantSpeaks: the Room is not in a conference');
@@ -253,7 +253,10 @@ export class Podium {
     if (!c) return 'not in a conference';
     if (c.confType !== ROLE_BASED) return 'podium commands need a role-based conference';
     if (c.smartMeeting)
-      return 'podium commands are inactive: the conference is in smart meeting (VAD) mode, where speakers take the podium by voice; use pinUser';
+      return (
+        'podium commands are inactive: the conference is in smart meeting (VAD) mode, ' +
+        'where speakers take the podium by voice; use pinUser'
+      );
     if (ownerOnly && c.owner !== this.w.roomId) return 'only the conference owner can manage the podium';
     return undefined;
   }

@@ -202,8 +202,8 @@ export class RoomEmulator extends EventEmitter {
   /**
    * shutdown, shutdownSystem, rebootSystem: after the response, every connection closes and config.json
    * answers 503; `powerCycleMs` later the Room is back, on the next free WebSocket port above the old one
-   * (as a restarted Room that finds its port taken), with its tokens forgotten (docs/protocol.md §5.5). A Room that was shut
-   * down coming back by itself stands for someone switching it on again [INF].
+   * (as a restarted Room that finds its port taken), with its tokens forgotten (docs/protocol.md §5.5). A Room
+   * that was shut down coming back by itself stands for someone switching it on again [INF].
    */
   private powerCycle(method: string): void {
     if (this.poweredOff || !this.running) return;
@@ -303,7 +303,7 @@ export class RoomEmulator extends EventEmitter {
     };
   }
 
-  /** A file appears on the Room's embedded HTTP server (for setLogo, setBackground, addSlide, sendFile ...). Returns its fileId. */
+  /** A file appears on the Room's embedded HTTP server (for setLogo, addSlide, sendFile ...). Returns its fileId. */
   addFile(fileName: string, size?: number): number {
     return this.state.system.addFile(fileName, size);
   }
@@ -362,7 +362,7 @@ export class RoomEmulator extends EventEmitter {
     this.world.confs.podium.inviteRoomToPodium();
   }
 
-  /** A participant asks to control the Room's camera (acceptRequestCameraControl / rejectRequestCameraControl). Returns their InstanceId. */
+  /** A participant asks to control the Room's camera (accept/rejectRequestCameraControl). Returns their InstanceId. */
   cameraControlRequest(callId: string): string {
     return this.state.camera.incomingRequest(callId);
   }

@@ -65,7 +65,7 @@ export interface RoomEmulatorOptions {
   tls?: TlsOptions;
   /** room.requests keeps at most this many frames (the oldest tenth goes first), so a long demo run stays small. Default 100000. */
   maxRecordedRequests?: number;
-  /** After shutdown / shutdownSystem / rebootSystem, how long the Room stays down before it comes back. Default 3000. */
+  /** After shutdown / shutdownSystem / rebootSystem, how long the Room stays down. Default 3000. */
   powerCycleMs?: number;
   /** Live log of API frames: true = console, a function = your sink. Secrets are masked. */
   log?: boolean | ((line: string) => void);

@@ -177,7 +177,7 @@ export class RoomClient extends EventEmitter {
     return this._appState;
   }
 
-  /** The requested control mode, or the one inferred from the auth response; none when the Room has no access levels. */
+  /** The requested control mode, or the one inferred from the auth response; none without access levels. */
   get role(): Role | undefined {
     if (this._accessLevels === false) return undefined;
     return this.endpoint.role ?? this._grantedRole;
