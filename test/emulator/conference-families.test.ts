@@ -74,6 +74,11 @@ describe('emulator: conference families keep state', () => {
     assert.equal(byId(await participants(), laptop)?.mic, 1);
     const prepared = await ok(user, 'prepareCallIdForCall', { callId: 'user2' });
     assert.equal(prepared.preparedCallId, 'user2@emulator.local');
+    // Against another server, the same short id resolves there.
+    await ok(admin, 'hangUp');
+    await ok(admin, 'connectToServer', { server: 'tc.example.org' });
+    await both('serverConnected');
+    assert.equal((await ok(user, 'prepareCallIdForCall', { callId: 'user2' })).preparedCallId, 'user2@tc.example.org');
   });
 
   it('moderation: remote mic and camera, moderators, what the Room receives', async () => {
