@@ -5,6 +5,7 @@ import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocket, WebSocketServer, type RawData } from 'ws';
 import { appStateName, methodSpec } from '../protocol/catalogue';
+import { AppState } from './app-state';
 import { AuthBook } from './auth-book';
 import { FaultState, type FaultHooks } from './faults';
 import { FrameLog } from './frame-log';
@@ -100,7 +101,7 @@ export class RoomEmulator extends EventEmitter {
     );
     this.world = new RoomWorld(
       {
-        appState: options.appState ?? 3,
+        appState: options.appState ?? AppState.Normal,
         server: options.server,
         login: options.login,
         peers: options.peers ?? {},
