@@ -30,7 +30,7 @@ describe('emulator: method families keep state', () => {
   let stop: () => Promise<void>;
 
   beforeEach(async () => {
-    ({ room, admin, user, stop } = await roomWithControllers({ answerDelayMs: 10, powerCycleMs: 300 }));
+    ({ room, admin, user, stop } = await roomWithControllers({ answerDelayMs: 10, powerCycleMs: 1500 }));
   });
 
   afterEach(async () => {
@@ -455,6 +455,10 @@ describe('emulator: method families keep state', () => {
     assert.notEqual(wsPort, oldPort);
     const config = JSON.parse((await httpGet(room.configUrl)).body) as { config: { websocket: { port: number } } };
     assert.equal(config.config.websocket.port, wsPort, 'config.json names the new port');
+    const stale = await RawClient.open(room.url);
+    clients.push(stale);
+    const token = String(admin.frames.find((f) => f.method === 'auth')?.token);
+    assert.equal((await stale.request('auth', { type: 'secured', credentials: token })).result, false, 'old token');
     const again = await RawClient.authorized(room.url);
     clients.push(again);
     assert.equal((await again.request('getSleepMode')).enabled, false, 'a restarted Room is awake');
