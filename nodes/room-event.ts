@@ -1,5 +1,4 @@
-import { eventNames } from '../src/protocol/catalogue';
-import type { RoomNotification, Unsubscribe } from '../src/protocol/types';
+import { eventNames, type RoomNotification, type Unsubscribe } from '../src/protocol';
 import { ConnectionEventTracker } from './lib/connection-events';
 import { toBool } from './lib/endpoint-config';
 import { translator } from './lib/i18n';

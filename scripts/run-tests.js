@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 'use strict';
+// Plain JavaScript: it must work before a build (--list, and the "run npm run build first" message without dist/).
 /*
  * Runs every test suite over the compiled tests in dist/test (run `npm run build` first; `npm test`
  * does both), each in its own mocha child process, one after another, streaming mocha's output.

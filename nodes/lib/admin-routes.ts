@@ -1,13 +1,9 @@
-import { testConnection, testReachability } from '../../src/protocol';
-import { roomKey } from '../../src/protocol/endpoint';
-import { DEFAULT_TUNING } from '../../src/protocol/tuning';
-import type { EndpointOptions, Role } from '../../src/protocol/types';
+import { DEFAULT_TUNING, isPlainObject, roomKey, testConnectionBeside, type EndpointOptions } from '../../src/protocol';
 import type { RoomConfigApi } from './config-api';
 import { editorCatalogue } from './editor-catalogue';
 import { endpointKey, parseEndpoint, type RoomConfigProperties } from './endpoint-config';
 import type { Translate } from './i18n';
 import type { HttpRequest, HttpResponse, NodeRedApi } from './node-red';
-import { isPlainObject } from './command-input';
 import { tuningFromSettings } from './settings';
 
 /** The editor sends this in a password field whose stored value it does not know. */
@@ -37,11 +33,6 @@ export function scrub(text: string, secret: string | undefined): string {
 export function storedSecretMayGo(saved: EndpointOptions, tested: EndpointOptions): boolean {
   const verifies = (e: EndpointOptions) => e.rejectUnauthorized !== false;
   return roomKey(saved) === roomKey(tested) && (verifies(tested) || !verifies(saved));
-}
-
-/** Two sessions collide when they would hold the same control mode; an automatic role may be either. */
-function modesMayCollide(requested: Role | undefined, live: Role | undefined): boolean {
-  return requested === undefined || live === undefined || requested === live;
 }
 
 /** { id, name } items from a list response: entries with a string peerId (or id/callId). */
@@ -135,27 +126,16 @@ export function registerAdminRoutes(RED: NodeRedApi, ctx: AdminRouteContext): vo
       }
       const { tuning } = tuningFromSettings(RED.settings);
       const timeoutMs = tuning.connectTimeoutMs ?? DEFAULT_TUNING.connectTimeoutMs;
-      // Another deployed connection to this Room in the mode the test would take: authenticating would make
-      // the Room displace it (and repeated tests would exhaust its re-authentication attempts). Check that
-      // the Room answers, and leave the credentials untested.
-      const room = roomKey(parsed.endpoint);
-      const holder = [...ctx.deployed.values()].find(
-        (c) =>
-          c.endpoint &&
-          c.client?.state === 'ready' &&
-          roomKey(c.endpoint) === room &&
-          modesMayCollide(parsed.endpoint.role, c.client.role),
-      );
-      if (holder) {
-        const reach = await testReachability(parsed.endpoint, { timeoutMs });
+      // Beside the deployed connections: one holding the mode the test would take is not displaced.
+      const result = await testConnectionBeside(parsed.endpoint, ctx.deployed.values(), { timeoutMs });
+      if (result.untested) {
         res.json(
-          reach.ok
+          result.ok
             ? { ok: true, untested: true, message: t('test.reachableOnly') }
-            : { ok: false, message: scrub(reach.message, secret) },
+            : { ok: false, message: scrub(result.message, secret) },
         );
         return;
       }
-      const result = await testConnection(parsed.endpoint, { timeoutMs });
       const reply: Record<string, unknown> = {
         ok: result.ok === true,
         message: scrub(String(result.message ?? ''), secret),

@@ -1,5 +1,4 @@
-import type { JsonObject } from '../../src/protocol/types';
-import { isPlainObject } from '../../src/protocol/plain-object';
+import { isPlainObject, type JsonObject } from '../../src/protocol';
 import { NodeCommandError } from './errors';
 import type { Translate } from './i18n';
 import type { NodeMessage } from './node-red';

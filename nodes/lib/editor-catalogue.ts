@@ -1,4 +1,4 @@
-import { catalogue, eventNames, methodNames, type ParamSpec } from '../../src/protocol/catalogue';
+import { catalogue, eventNames, methodNames, type ParamSpec } from '../../src/protocol';
 import { hasOutcome, outcomeMethods } from '../../src/protocol';
 import { MAX_TIMEOUT_MS } from './command-input';
 import { SETTING_NAMES } from './settings';

@@ -1,5 +1,4 @@
-import { endpointKey as coreEndpointKey, hostProblem, instanceProblem } from '../../src/protocol/endpoint';
-import type { EndpointOptions } from '../../src/protocol/types';
+import { endpointKey as coreEndpointKey, hostProblem, instanceProblem, type EndpointOptions } from '../../src/protocol';
 import type { Translate } from './i18n';
 
 /** The room-config node's properties as stored in the flow (flow contract: names must not change). */

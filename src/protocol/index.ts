@@ -1,7 +1,14 @@
 /** Public API of the protocol core (knows nothing of Node-RED). */
 export { RoomClient, ALL_EVENTS } from './client';
 export { ConnectionPool, sharedPool, type Lease, type PoolOptions } from './pool';
-export { testConnection, testReachability, type ProbeResult } from './probe';
+export {
+  testConnection,
+  testConnectionBeside,
+  testReachability,
+  modesMayCollide,
+  type LiveConnection,
+  type ProbeResult,
+} from './probe';
 export { validateRequest, methodSchema, type ValidateOptions, type JsonSchema } from './schemas';
 export {
   outcomeRule,
@@ -13,7 +20,8 @@ export {
 export { discoverWsPort, DiscoveryError } from './discovery';
 export { backoffDelay } from './backoff';
 export { DEFAULT_TUNING, resolveTuning } from './tuning';
-export { resolveEndpoint, endpointKey } from './endpoint';
+export { resolveEndpoint, endpointKey, roomKey, hostProblem, instanceProblem } from './endpoint';
+export { isPlainObject } from './plain-object';
 export { EventRouter } from './event-router';
 export {
   catalogue,

@@ -3,7 +3,7 @@ import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import { builtinModules } from 'node:module';
 import path from 'node:path';
-import { repoRoot } from '../support/node-red-process';
+import { repoRoot } from '../support/repo';
 
 /**
  * What `npm publish` would put in the tarball (`npm pack --dry-run`, over the current build): only what runs

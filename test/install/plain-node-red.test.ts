@@ -5,14 +5,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { RoomEmulator } from '../../src/emulator';
 import { FlowSink, startFlowSink } from '../support/flow-sink';
-import {
-  NodeRedFlavour,
-  NodeRedProcess,
-  node22Binary,
-  packageName,
-  repoRoot,
-  startNodeRed,
-} from '../support/node-red-process';
+import { NodeRedFlavour, NodeRedProcess, node22Binary, startNodeRed } from '../support/node-red-process';
+import { packageName, repoRoot } from '../support/repo';
 
 /**
  * What a user does: `npm pack`-ed package, `npm install <tarball>` in a plain Node-RED user directory,
