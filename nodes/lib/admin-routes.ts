@@ -125,6 +125,7 @@ export function registerAdminRoutes(RED: NodeRedApi, ctx: AdminRouteContext): vo
         const reply: Record<string, unknown> = { ok: true, message: t('test.liveOk') };
         if (liveClient.appState !== undefined) reply.appState = liveClient.appState;
         if (liveClient.role !== undefined) reply.role = liveClient.role;
+        if (liveClient.roleNotApplicable) reply.roleNotApplicable = true;
         res.json(reply);
         return;
       }
@@ -146,6 +147,7 @@ export function registerAdminRoutes(RED: NodeRedApi, ctx: AdminRouteContext): vo
       };
       if (result.appState !== undefined) reply.appState = result.appState;
       if (result.role !== undefined) reply.role = result.role;
+      if (result.roleNotApplicable) reply.roleNotApplicable = true;
       res.json(reply);
     } catch (err) {
       res.json({ ok: false, message: redact(err instanceof Error ? err.message : String(err), [secret]) });

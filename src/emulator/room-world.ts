@@ -141,9 +141,11 @@ export class RoomWorld implements WorldLink {
     return this.account?.peerDn ?? 'Emulated Room';
   }
 
-  /** A short TrueConf ID resolves against the Room's current server: bob -> bob@<domain> (docs/protocol.md §6.6). */
+  /** A short TrueConf ID resolves against the Room's current server: bob -> bob@<server> (docs/protocol.md §6.6). */
   resolve(id: string): string {
-    return id.includes('@') ? id : `${id}@${this.domain}`;
+    // Not connected to a server: there is nothing to complete a short id with, so it stays as given [INF].
+    if (id.includes('@') || !this.server) return id;
+    return `${id}@${this.server.domain}`;
   }
 
   displayName(id: string): string {

@@ -10,7 +10,7 @@ import { fail, ok, type Reply } from './reply';
  */
 
 export const SELF_SLOT = '#self:0';
-/** Matrix types the emulator accepts (docs/protocol.md §7.5: 0-4 and more) [INF: up to 10]. */
+/** Matrix types accepted (the catalogue's matrixTypes: 0-4 and more, docs/protocol.md §13) [INF: up to 10]. */
 const MAX_MATRIX_TYPE = 10;
 const SCREEN = { width: 1920, height: 1080 };
 const SECOND_MONITOR = { index: 1, name: 'Second Monitor', isPrimary: false };

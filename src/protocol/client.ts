@@ -3,6 +3,7 @@ import WebSocket from 'ws';
 import {
   authFailureHint,
   authFailureText,
+  hasAccessLevels,
   redact,
   roleFromPrivileges,
   secretAuthParams,
@@ -91,6 +92,8 @@ export class RoomClient extends EventEmitter {
   private _lastReason?: string;
   private _appState?: number;
   private _grantedRole?: Role;
+  /** false once an auth answer carried no `previleges` (a Room without access levels: TrueConf VideoSDK). */
+  private _accessLevels?: boolean;
   private _wsPort?: number;
   private token?: string;
 
@@ -170,9 +173,15 @@ export class RoomClient extends EventEmitter {
     return this._appState;
   }
 
-  /** The requested control mode, or the one inferred from the auth response. */
+  /** The requested control mode, or the one inferred from the auth response; none without access levels. */
   get role(): Role | undefined {
+    if (this._accessLevels === false) return undefined;
     return this.endpoint.role ?? this._grantedRole;
+  }
+
+  /** A role is configured, but the Room (TrueConf VideoSDK) has no access levels: it does not apply. */
+  get roleNotApplicable(): boolean {
+    return this.endpoint.role !== undefined && this._accessLevels === false;
   }
 
   /** The WebSocket port in use (configured or discovered). */
@@ -496,6 +505,12 @@ export class RoomClient extends EventEmitter {
 
   private acceptAuth(r: RoomResponse): void {
     if (typeof r.token === 'string' && r.token !== '') this.token = r.token;
+    const levels = hasAccessLevels(r);
+    if (!levels && this._accessLevels !== false && this.endpoint.role !== undefined)
+      this.logger.warn(
+        `role "${this.endpoint.role}" is not applicable: this Room has no access levels (TrueConf VideoSDK)`,
+      );
+    this._accessLevels = levels;
     const granted = roleFromPrivileges(r.previleges);
     if (granted) this._grantedRole = granted;
   }

@@ -10,6 +10,8 @@ export interface ProbeResult {
   message: string;
   appState?: number;
   role?: string;
+  /** A role was configured, but the Room has no access levels (TrueConf VideoSDK): it does not apply. */
+  roleNotApplicable?: boolean;
   wsPort?: number;
   /** Only reachability was checked: authenticating would have displaced a live connection. */
   untested?: boolean;
@@ -94,7 +96,11 @@ export async function testConnection(
     const appState = await waitForAppState(client, Math.max(1, timeoutMs - (Date.now() - startedAt)));
     const parts = [
       appState !== undefined ? `app state ${appStateName(appState)}` : undefined,
-      client.role ? `role ${client.role}` : undefined,
+      client.roleNotApplicable
+        ? `role ${endpoint.role}: not applicable (this Room has no access levels)`
+        : client.role
+          ? `role ${client.role}`
+          : undefined,
     ];
     const detail = parts.filter(Boolean).join(', ');
     return {
@@ -102,6 +108,7 @@ export async function testConnection(
       message: `Connected${detail ? `: ${detail}` : ''}`,
       appState,
       role: client.role,
+      ...(client.roleNotApplicable ? { roleNotApplicable: true } : {}),
       wsPort: client.wsPort,
     };
   } finally {
