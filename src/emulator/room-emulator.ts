@@ -5,6 +5,7 @@ import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocket, WebSocketServer, type RawData } from 'ws';
 import { appStateName, methodSpec } from '../protocol/catalogue';
+import { frameText } from '../protocol/frames';
 import { AppState } from './app-state';
 import { AuthBook } from './auth-book';
 import { FaultState, type FaultHooks } from './faults';
@@ -492,11 +493,7 @@ export class RoomEmulator extends EventEmitter {
 
   private onFrame(conn: Connection, data: RawData, isBinary: boolean): void {
     try {
-      const text = Buffer.isBuffer(data)
-        ? data.toString('utf8')
-        : Array.isArray(data)
-          ? Buffer.concat(data).toString('utf8')
-          : Buffer.from(data).toString('utf8');
+      const text = frameText(data);
       let frame: unknown;
       try {
         frame = JSON.parse(text);
