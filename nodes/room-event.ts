@@ -43,10 +43,10 @@ export = function (RED: NodeRedApi): void {
     const topicPrefixOf = (room: RoomConfigApi): string => prefix.split('{room}').join(room.roomName);
     const withConnectionEvents = toBool(def.connectionEvents);
     const trackers = new Map<RoomConfigApi, ConnectionEventTracker>();
-    const onSnapshot = (room: RoomConfigApi, snapshot: ConnectionSnapshot): void => {
+    const onSnapshot = (room: RoomConfigApi, snapshot: ConnectionSnapshot, late = false): void => {
       if (!withConnectionEvents) return;
       let tracker = trackers.get(room);
-      if (!tracker) trackers.set(room, (tracker = new ConnectionEventTracker()));
+      if (!tracker) trackers.set(room, (tracker = new ConnectionEventTracker(late)));
       const payload = tracker.next(snapshot);
       if (payload) node.send({ topic: `${topicPrefixOf(room)}connection`, payload, room: room.roomName });
     };

@@ -13,11 +13,15 @@ export interface ConnectionEventPayload {
  * Turns the stream of connection snapshots into connection events: one per transition into ready, lost,
  * auth-failed or displaced, never the same one twice in a row (appState churn and repeated retries stay
  * quiet). "lost" = unreachable (backoff), or reconnecting after having been ready.
- * The first snapshot only sets the starting point: a redeploy onto a live connection emits nothing.
+ * The first snapshot only sets the starting point: a redeploy onto a live connection emits nothing. With
+ * `reportFirst`, a first snapshot that is ready is reported: a room that joins a fleet node later (added or
+ * renamed by a deploy, its socket kept by the pool) would otherwise never say it is there.
  */
 export class ConnectionEventTracker {
   private last: ConnectionEventState | undefined;
   private started = false;
+
+  constructor(private readonly reportFirst = false) {}
 
   /** Returns the payload to emit for this snapshot, or undefined. */
   next(snapshot: ConnectionSnapshot): ConnectionEventPayload | undefined {
@@ -25,7 +29,8 @@ export class ConnectionEventTracker {
     if (!this.started) {
       this.started = true;
       this.last = kind === 'ready' ? 'ready' : undefined;
-      return undefined;
+      if (!(this.reportFirst && kind === 'ready')) return undefined;
+      return snapshot.appState !== undefined ? { state: kind, appState: snapshot.appState } : { state: kind };
     }
     if (kind === undefined || kind === this.last) return undefined;
     this.last = kind;

@@ -8,8 +8,11 @@ import { fleetStatus, statusSetter } from './status';
 export interface FleetHooks {
   /** A room joined (now, or by a later deploy): set up what the node needs of it; return how to undo it. */
   joined?(room: RoomConfigApi): Unsubscribe | undefined;
-  /** The room's connection changed (called once at once on joining, like onState). */
-  snapshot?(room: RoomConfigApi, snapshot: ConnectionSnapshot): void;
+  /**
+   * The room's connection changed (called once at once on joining, like onState). `late`: the room joined
+   * after the node started (a later deploy added or renamed it), so its state at joining is news.
+   */
+  snapshot?(room: RoomConfigApi, snapshot: ConnectionSnapshot, late: boolean): void;
 }
 
 export interface FleetAttachment {
@@ -46,10 +49,11 @@ export function attachToFleet(
 
   const stopFollowing = registry.onChange({
     added(room) {
+      const late = ready;
       room.register(node);
       const stop = room.onState((snapshot) => {
         snapshots.set(room, snapshot);
-        hooks.snapshot?.(room, snapshot);
+        hooks.snapshot?.(room, snapshot, late);
         refresh();
       });
       const undoJoin = hooks.joined?.(room);

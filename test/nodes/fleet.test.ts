@@ -213,6 +213,23 @@ describe('a building of rooms (roomFromMsg, allRooms, msg.room)', function () {
     assert.equal(annex.topic, 'trueconf/annex/event/myEvent');
   });
 
+  it('a room-config renamed by a later deploy reports ready under its new name, though its socket stays', async () => {
+    await building();
+    const renamed = [
+      ...roomConfigs(rooms.slice(0, 2), names.slice(0, 2)),
+      configNode(rooms[2]!, { id: 'cfg-studio', name: 'annex' }),
+    ];
+    await helper.setFlows(fleetFlow(renamed), 'nodes');
+    const ready = await events.next(
+      (m) => m.topic === 'trueconf/annex/event/connection',
+      'a connection event for the renamed room',
+    );
+    assert.equal(ready.room, 'annex');
+    assert.equal(ready.payload.state, 'ready');
+    inject(node('cmd'), { room: 'annex', method: 'getMicMute', payload: {} });
+    assert.equal((await out.next()).room, 'annex');
+  });
+
   it('a message cannot reach a room that is not deployed, nor one a later deploy removed', async () => {
     await building();
     const stray = await startRoom(); // a reachable Room no room-config names
