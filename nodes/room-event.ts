@@ -69,9 +69,38 @@ export = function (RED: NodeRedApi): void {
       };
     };
 
+    let closed = false;
+    const joined = new Set<RoomConfigApi>();
+    /**
+     * A room a later deploy removed: say so under its name, if the flow knew it. Deferred a turn, because a full
+     * deploy closes the room-configs too and this node's own close comes in that same turn; and skipped when a
+     * room of the same name (re)joined meanwhile.
+     */
+    const onRemoved = (room: RoomConfigApi): void => {
+      if (!withConnectionEvents || !trackers.get(room)?.known) return;
+      const name = room.roomName;
+      const topic = `${topicPrefixOf(room)}connection`;
+      setImmediate(() => {
+        if (closed || [...joined].some((r) => r.roomName === name)) return;
+        node.send({ topic, payload: { state: 'removed', reason: t('errors.roomRemoved') }, room: name });
+      });
+    };
+    const listenInFleet = (room: RoomConfigApi): Unsubscribe => {
+      const stop = listen(room);
+      joined.add(room);
+      return () => {
+        stop();
+        joined.delete(room);
+      };
+    };
+
     let detach: () => void;
     if (toBool(def.allRooms)) {
-      detach = attachToFleet(deployedRooms, node, t, { joined: listen, snapshot: onSnapshot }).detach;
+      detach = attachToFleet(deployedRooms, node, t, {
+        joined: listenInFleet,
+        snapshot: onSnapshot,
+        removed: onRemoved,
+      }).detach;
     } else {
       const own = configuredRoom(RED, def.room);
       const attachment = attachToRoom(RED, node, def.room, t, own && ((snapshot) => onSnapshot(own, snapshot)));
@@ -84,6 +113,7 @@ export = function (RED: NodeRedApi): void {
     }
 
     node.on('close', (_removed: boolean, done: () => void) => {
+      closed = true;
       detach();
       done();
     });

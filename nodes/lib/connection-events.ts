@@ -1,7 +1,10 @@
 import type { ConnectionSnapshot } from './config-api';
 
-/** The connection changes room-event reports on its `connection` topic. */
-export type ConnectionEventState = 'ready' | 'lost' | 'auth-failed' | 'displaced';
+/**
+ * The connection changes room-event reports on its `connection` topic. `removed` (all-rooms nodes only): a
+ * later deploy removed or renamed the room-config, so the name no longer routes anywhere.
+ */
+export type ConnectionEventState = 'ready' | 'lost' | 'auth-failed' | 'displaced' | 'removed';
 
 export interface ConnectionEventPayload {
   state: ConnectionEventState;
@@ -22,6 +25,11 @@ export class ConnectionEventTracker {
   private started = false;
 
   constructor(private readonly reportFirst = false) {}
+
+  /** True once the room's state has been reported, or taken as known (a live connection at the start). */
+  get known(): boolean {
+    return this.last !== undefined;
+  }
 
   /** Returns the payload to emit for this snapshot, or undefined. */
   next(snapshot: ConnectionSnapshot): ConnectionEventPayload | undefined {

@@ -13,6 +13,8 @@ export interface FleetHooks {
    * after the node started (a later deploy added or renamed it), so its state at joining is news.
    */
   snapshot?(room: RoomConfigApi, snapshot: ConnectionSnapshot, late: boolean): void;
+  /** A later deploy removed (or renamed) the room; called before the room is left. Not called on detach. */
+  removed?(room: RoomConfigApi): void;
 }
 
 export interface FleetAttachment {
@@ -64,7 +66,10 @@ export function attachToFleet(
         room.deregister(node);
       });
     },
-    removed: leave,
+    removed(room) {
+      if (leaving.has(room)) hooks.removed?.(room);
+      leave(room);
+    },
   });
   ready = true;
   refresh();
