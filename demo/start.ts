@@ -112,6 +112,7 @@ async function main() {
     '',
     '  TrueConf Room demo',
     `  Node-RED editor    ${demo.editorUrl}/`,
+    ...demo.dashboardUrls.map((url) => `  Touch panel        ${url}   (FlowFuse Dashboard 2.0)`),
     `  Room status page   ${demo.roomUrl}   (WebSocket API on port ${demo.wsPort})`,
     `  Building rooms     ${demo.building.map((r) => `${r.name} ${r.url}`).join('  ')}`,
     `  MQTT broker        ${demo.mqttUrl}`,

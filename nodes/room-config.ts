@@ -1,8 +1,8 @@
-import type { EndpointOptions, Logger, Unsubscribe } from '../src/protocol/types';
-import type { RoomClient } from '../src/protocol';
+import type { EndpointOptions, Logger, Unsubscribe } from '../src/protocol';
+import { describeEndpoint, endpointKey, resolveEndpoint, sharedPool, type RoomClient } from '../src/protocol';
 import { registerAdminRoutes } from './lib/admin-routes';
 import type { ConnectionSnapshot, RoomConfigApi, SnapshotListener } from './lib/config-api';
-import { describeEndpoint, endpointKey, parseEndpoint, type RoomConfigProperties } from './lib/endpoint-config';
+import { parseEndpoint, type RoomConfigProperties } from './lib/endpoint-config';
 import { translator } from './lib/i18n';
 import type { NodeDef, NodeRedApi, RuntimeNode } from './lib/node-red';
 import { RoomConnection } from './lib/room-connection';
@@ -53,7 +53,7 @@ export = function (RED: NodeRedApi): void {
           break;
         }
       }
-      node.debug(describeEndpoint(endpoint));
+      node.debug(describeEndpoint(resolveEndpoint(endpoint)));
     }
 
     const api: Omit<RoomConfigApi, 'id' | 'type'> = {
@@ -88,16 +88,10 @@ export = function (RED: NodeRedApi): void {
 
     node.on('close', (removed: boolean, done: () => void) => {
       deployedRooms.remove(node as unknown as RoomConfigApi);
-      // Users usually close first and have released the lease by now; the pool may still hold the socket.
-      const client = connection.recentClient;
       connection.close();
-      // A deleted config node has no successor to hand the socket to: close it now, unless another config
-      // node of the same endpoint still uses it. (A redeployed one is left to the pool's grace period.)
-      if (removed && client && endpoint && client.state !== 'closed') {
-        const key = endpointKey(endpoint);
-        const shared = [...deployed.values()].some((other) => other.endpoint && endpointKey(other.endpoint) === key);
-        if (!shared) void client.close();
-      }
+      // A deleted config node has no successor to hand the socket to: the pool closes it now unless a lease
+      // (another config node's users) still holds it. A redeployed one is left to the pool's grace period.
+      if (removed && endpoint) void sharedPool.closeIfUnused(endpoint);
       done();
     });
   }

@@ -1,5 +1,4 @@
-import { eventNames } from '../src/protocol/catalogue';
-import type { RoomNotification, Unsubscribe } from '../src/protocol/types';
+import { ALL_EVENTS, eventNames, type RoomNotification, type Unsubscribe } from '../src/protocol';
 import { ConnectionEventTracker } from './lib/connection-events';
 import { toBool } from './lib/endpoint-config';
 import { translator } from './lib/i18n';
@@ -20,9 +19,6 @@ interface RoomEventDef extends NodeDef {
   /** Extension: emit the notifications (and connection changes) of every deployed room-config. */
   allRooms?: unknown;
 }
-
-/** The subscription "every notification" in the core's router. */
-const ALL = '*';
 
 export = function (RED: NodeRedApi): void {
   const t = translator(RED, 'room-event');
@@ -62,7 +58,7 @@ export = function (RED: NodeRedApi): void {
           room: room.roomName,
         });
       };
-      const stops = client ? (names.length > 0 ? names : [ALL]).map((name) => client.subscribe(name, emit)) : [];
+      const stops = client ? (names.length > 0 ? names : [ALL_EVENTS]).map((name) => client.subscribe(name, emit)) : [];
       return () => {
         for (const stop of stops) stop();
         trackers.delete(room);

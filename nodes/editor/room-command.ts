@@ -3,7 +3,8 @@ import { LiveLists } from './live-lists';
 import { attachMethodPicker } from './method-picker';
 import { paramRow, type ParamRow } from './param-form';
 import { showRoomNames } from './room-names';
-import { hasOwn, isBlank, isPlainObject, textOf } from './values';
+import { isPlainObject } from '../../src/protocol/plain-object';
+import { hasOwn, isBlank, textOf } from './values';
 
 // Validators take two arguments (the second unused): Node-RED then shows a returned text as the reason.
 

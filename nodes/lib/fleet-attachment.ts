@@ -1,4 +1,4 @@
-import type { Unsubscribe } from '../../src/protocol/types';
+import type { Unsubscribe } from '../../src/protocol';
 import type { ConnectionSnapshot, RoomConfigApi } from './config-api';
 import type { Translate } from './i18n';
 import type { RuntimeNode } from './node-red';
