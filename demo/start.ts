@@ -10,6 +10,7 @@
  *   TRUECONF_DEMO_DIR         Node-RED user directory (default .demo/ in this repository, git-ignored)
  *   TRUECONF_DEMO_LOG_FRAMES  1 = also print the Room's API frames here (the status page always shows them)
  * A port given explicitly must be free; a default port that is taken falls back to a free one (printed).
+ * The building's rooms (example 06) take the web ports after the Room's, each moving up past a taken one.
  * Type "away" + Enter to make the Room unreachable for 10 s (watch the connection watchdog example).
  */
 import path from 'node:path';

@@ -39,10 +39,10 @@ export = function (RED: NodeRedApi): void {
     const topicPrefixOf = (room: RoomConfigApi): string => prefix.split('{room}').join(room.roomName);
     const withConnectionEvents = toBool(def.connectionEvents);
     const trackers = new Map<RoomConfigApi, ConnectionEventTracker>();
-    const onSnapshot = (room: RoomConfigApi, snapshot: ConnectionSnapshot): void => {
+    const onSnapshot = (room: RoomConfigApi, snapshot: ConnectionSnapshot, late = false): void => {
       if (!withConnectionEvents) return;
       let tracker = trackers.get(room);
-      if (!tracker) trackers.set(room, (tracker = new ConnectionEventTracker()));
+      if (!tracker) trackers.set(room, (tracker = new ConnectionEventTracker(late)));
       const payload = tracker.next(snapshot);
       if (payload) node.send({ topic: `${topicPrefixOf(room)}connection`, payload, room: room.roomName });
     };
@@ -65,9 +65,38 @@ export = function (RED: NodeRedApi): void {
       };
     };
 
+    let closed = false;
+    const joined = new Set<RoomConfigApi>();
+    /**
+     * A room a later deploy removed: say so under its name, if the flow knew it. Deferred a turn, because a full
+     * deploy closes the room-configs too and this node's own close comes in that same turn; and skipped when a
+     * room of the same name (re)joined meanwhile.
+     */
+    const onRemoved = (room: RoomConfigApi): void => {
+      if (!withConnectionEvents || !trackers.get(room)?.known) return;
+      const name = room.roomName;
+      const topic = `${topicPrefixOf(room)}connection`;
+      setImmediate(() => {
+        if (closed || [...joined].some((r) => r.roomName === name)) return;
+        node.send({ topic, payload: { state: 'removed', reason: t('errors.roomRemoved') }, room: name });
+      });
+    };
+    const listenInFleet = (room: RoomConfigApi): Unsubscribe => {
+      const stop = listen(room);
+      joined.add(room);
+      return () => {
+        stop();
+        joined.delete(room);
+      };
+    };
+
     let detach: () => void;
     if (toBool(def.allRooms)) {
-      detach = attachToFleet(deployedRooms, node, t, { joined: listen, snapshot: onSnapshot }).detach;
+      detach = attachToFleet(deployedRooms, node, t, {
+        joined: listenInFleet,
+        snapshot: onSnapshot,
+        removed: onRemoved,
+      }).detach;
     } else {
       const own = configuredRoom(RED, def.room);
       const attachment = attachToRoom(RED, node, def.room, t, own && ((snapshot) => onSnapshot(own, snapshot)));
@@ -80,6 +109,7 @@ export = function (RED: NodeRedApi): void {
     }
 
     node.on('close', (_removed: boolean, done: () => void) => {
+      closed = true;
       detach();
       done();
     });

@@ -213,6 +213,45 @@ describe('a building of rooms (roomFromMsg, allRooms, msg.room)', function () {
     assert.equal(annex.topic, 'trueconf/annex/event/myEvent');
   });
 
+  it('a room-config renamed by a later deploy reports ready under its new name, though its socket stays', async () => {
+    await building();
+    const renamed = [
+      ...roomConfigs(rooms.slice(0, 2), names.slice(0, 2)),
+      configNode(rooms[2]!, { id: 'cfg-studio', name: 'annex' }),
+    ];
+    await helper.setFlows(fleetFlow(renamed), 'nodes');
+    const ready = await events.next(
+      (m) => m.topic === 'trueconf/annex/event/connection',
+      'a connection event for the renamed room',
+    );
+    assert.equal(ready.room, 'annex');
+    assert.equal(ready.payload.state, 'ready');
+    inject(node('cmd'), { room: 'annex', method: 'getMicMute', payload: {} });
+    assert.equal((await out.next()).room, 'annex');
+  });
+
+  it('a room a later deploy removes or renames reports removed under its old name; a full redeploy reports none', async () => {
+    await building();
+    const renamed = [
+      configNode(rooms[0]!, { id: 'cfg-hall', name: 'atrium' }),
+      ...roomConfigs(rooms.slice(1, 2), ['lab']),
+    ];
+    await helper.setFlows(fleetFlow(renamed), 'nodes');
+    const gone = (name: string) => (m: Msg) =>
+      m.topic === `trueconf/${name}/event/connection` && m.payload.state === 'removed';
+    const hall = await events.next(gone('hall'), 'hall removed (renamed)');
+    assert.equal(hall.room, 'hall');
+    assert.equal((await events.next(gone('studio'), 'studio removed (deleted)')).room, 'studio');
+    await waitForStatus(node('ev'), allReady(2), '2 rooms ready');
+
+    const removed = (m: Msg) => m.payload?.state === 'removed';
+    await helper.setFlows(fleetFlow(renamed), 'full');
+    const fresh = new Inbox(node('events'));
+    await waitForStatus(node('ev'), allReady(2), '2 rooms ready after a full deploy');
+    await quietWindow();
+    assert.equal(events.count(removed) + fresh.count(removed), 0, 'a full redeploy removes no room');
+  });
+
   it('a message cannot reach a room that is not deployed, nor one a later deploy removed', async () => {
     await building();
     const stray = await startRoom(); // a reachable Room no room-config names
