@@ -34,6 +34,9 @@ export = function (RED: NodeRedApi): void {
     node.name = def.name;
     const roomName = roomNameOf(def.name, node.id);
     if (deployedRooms.named(roomName).length > 0) node.warn(t('errors.duplicateName', { name: roomName }));
+    // Flows put the room's name into MQTT topics ({room}, trueconf/<room>/...): these characters would add a
+    // topic level or a wildcard there.
+    if (/[/+#]/.test(roomName)) node.warn(t('errors.nameNotTopicSafe', { name: roomName }));
 
     const parsed = parseEndpoint(def, node.credentials, t);
     const configError = parsed.ok ? undefined : parsed.reason;
@@ -49,7 +52,10 @@ export = function (RED: NodeRedApi): void {
       const key = endpointKey(endpoint);
       for (const other of deployed.values()) {
         if (other.endpoint && endpointKey(other.endpoint) === key) {
-          node.log(t('errors.duplicateEndpoint', { other: other.id }));
+          // Under another name this is likely a copy-paste slip in a building: both names drive one Room.
+          if (other.roomName !== roomName)
+            node.warn(t('errors.sameRoomOtherName', { name: roomName, other: other.roomName }));
+          else node.log(t('errors.duplicateEndpoint', { other: other.id }));
           break;
         }
       }

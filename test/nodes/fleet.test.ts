@@ -162,6 +162,29 @@ describe('a building of rooms (roomFromMsg, allRooms, msg.room)', function () {
     assert.deepEqual(received(rooms, 'getMicMute'), [0, 1, 0]);
   });
 
+  it('deploy warns about a room name unfit for MQTT topics and about two names for one Room', async () => {
+    rooms = await Promise.all(names.slice(0, 2).map(() => startRoom()));
+    // 'floor2/hall' would add a topic level in trueconf/{room}/...; 'hall-copy' is a copy pointing at the same Room.
+    const configs = [
+      configNode(rooms[0]!, { id: 'cfg-a', name: 'floor2/hall' }),
+      configNode(rooms[1]!, { id: 'cfg-b', name: 'studio' }),
+      configNode(rooms[1]!, { id: 'cfg-c', name: 'studio-copy' }),
+    ];
+    await load(fleetFlow(configs));
+    await waitForStatus(node('cmd'), allReady(3), 'ready');
+    const warnings = (helper.log() as unknown as { args: [{ level: number; msg: unknown }][] }).args
+      .filter(([e]) => e.level === 30)
+      .map(([e]) => String(e.msg));
+    assert.ok(
+      warnings.some((w) => /"floor2\/hall" contains \/, \+ or #/.test(w)),
+      `topic-unsafe name warned: ${warnings}`,
+    );
+    assert.ok(
+      warnings.some((w) => /"studio-copy" points at the same Room as "studio"/.test(w)),
+      `same Room under two names warned: ${warnings}`,
+    );
+  });
+
   it('allRooms: each notification carries its room in msg.room and in a {room} topic prefix', async () => {
     await building();
     rooms[2]!.emitEvent('myEvent', { n: 3 });
