@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import type { RoomEmulator } from '../../src/emulator';
 import { UI_TIMEOUT_MS } from './editor-page';
-import { browserFlavours, useEditorFixture, ROOM_PIN } from './fixture';
+import { browserFlavours, emulatorRoomConfig, useEditorFixture } from './fixture';
 
 // Functions handed to page.evaluate run in the browser; this project compiles without the DOM library.
 declare const window: { RED: { nodes: { node(id: string): { params?: unknown } | null } } };
@@ -29,21 +29,7 @@ function flow(emulator: RoomEmulator): object[] {
   });
   return [
     { id: TAB, type: 'tab', label: 'Room', disabled: false, info: '' },
-    {
-      id: CONFIG,
-      type: 'room-config',
-      name: 'Hall',
-      host: '127.0.0.1',
-      port: emulator.webPort,
-      wsPort: '',
-      instance: 'default',
-      apiVersion: '2',
-      authType: 'secured',
-      role: '',
-      tls: false,
-      tlsInsecure: false,
-      credentials: { secret: ROOM_PIN },
-    },
+    emulatorRoomConfig(emulator, CONFIG, 'Hall'),
     command(HANG_UP, 'hang up', 'hangUp', {}, 120),
     command(CALLER, 'caller', 'call', { peerId: 'echo@demo' }, 220),
   ];

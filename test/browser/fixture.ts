@@ -3,10 +3,16 @@ import { RoomEmulator } from '../../src/emulator';
 import { launchBrowser, type BrowserSession, type LaunchOptions } from '../support/browser';
 import { node22Binary, startNodeRed, type NodeRedFlavour, type NodeRedProcess } from '../support/node-red-process';
 import { packageVersion } from '../support/package-version';
+import { savedRoomConfig } from '../support/room-config-node';
 import { EditorPage } from './editor-page';
 
 /** The Room's PIN in the browser tests (both control modes). */
 export const ROOM_PIN = '1234';
+
+/** A room-config reaching the emulator in secured mode with ROOM_PIN. */
+export function emulatorRoomConfig(emulator: RoomEmulator, id: string, name: string, role = ''): object {
+  return savedRoomConfig(id, name, emulator.webPort, { authType: 'secured', role, credentials: { secret: ROOM_PIN } });
+}
 
 /** One Node-RED the browser tests run against. */
 export interface BrowserFlavour {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import type { RoomEmulator } from '../../src/emulator';
 import { UI_TIMEOUT_MS } from './editor-page';
-import { browserFlavours, ROOM_PIN, useEditorFixture } from './fixture';
+import { browserFlavours, emulatorRoomConfig, useEditorFixture } from './fixture';
 
 const TAB = 'f1ee7000000000a1';
 const COMMAND = 'f1ee7000000000a2';
@@ -9,21 +9,9 @@ const EVENTS = 'f1ee7000000000a3';
 
 /** Two named rooms (both the emulator), and the two fleet nodes with no Room of their own. */
 function flow(emulator: RoomEmulator): object[] {
-  const room = (id: string, name: string) => ({
-    id,
-    type: 'room-config',
-    name,
-    host: '127.0.0.1',
-    port: emulator.webPort,
-    wsPort: '',
-    instance: 'default',
-    apiVersion: '2',
-    authType: 'secured',
-    role: id.endsWith('1') ? 'user' : 'admin', // one control mode each, so the two do not displace each other
-    tls: false,
-    tlsInsecure: false,
-    credentials: { secret: ROOM_PIN },
-  });
+  // One control mode each, so the two do not displace each other.
+  const room = (id: string, name: string) =>
+    emulatorRoomConfig(emulator, id, name, id.endsWith('1') ? 'user' : 'admin');
   return [
     { id: TAB, type: 'tab', label: 'Building', disabled: false, info: '' },
     room('f1ee70000000c0f1', 'lab'),

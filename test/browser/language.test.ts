@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import type { RoomEmulator } from '../../src/emulator';
-import { browserFlavours, useEditorFixture, ROOM_PIN } from './fixture';
+import { browserFlavours, emulatorRoomConfig, useEditorFixture } from './fixture';
 
 /**
  * A Russian-speaking user switches the editor to Russian (Settings > View > Language, then reloads, as the
@@ -11,21 +11,7 @@ const CYRILLIC = /[А-Яа-яЁё]/;
 function russianFlow(emulator: RoomEmulator): object[] {
   return [
     { id: 'c0ffee0000000001', type: 'tab', label: 'Room', disabled: false, info: '' },
-    {
-      id: 'c0ffee0000000002',
-      type: 'room-config',
-      name: 'Hall',
-      host: '127.0.0.1',
-      port: emulator.webPort,
-      wsPort: '',
-      instance: 'default',
-      apiVersion: '2',
-      authType: 'secured',
-      role: '',
-      tls: false,
-      tlsInsecure: false,
-      credentials: { secret: ROOM_PIN },
-    },
+    emulatorRoomConfig(emulator, 'c0ffee0000000002', 'Hall'),
     {
       id: 'c0ffee0000000003',
       type: 'room-command',

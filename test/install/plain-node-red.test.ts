@@ -7,6 +7,7 @@ import { RoomEmulator } from '../../src/emulator';
 import { FlowSink, startFlowSink } from '../support/flow-sink';
 import { NodeRedFlavour, NodeRedProcess, node22Binary, startNodeRed } from '../support/node-red-process';
 import { packageName, repoRoot } from '../support/repo';
+import { savedRoomConfig } from '../support/room-config-node';
 
 /**
  * What a user does: `npm pack`-ed package, `npm install <tarball>` in a plain Node-RED user directory,
@@ -34,19 +35,7 @@ function commandFlow(emulator: RoomEmulator, sink: FlowSink): object[] {
   const z = 'install-tab';
   return [
     { id: z, type: 'tab', label: 'Installed TrueConf nodes' },
-    {
-      id: 'install-room',
-      type: 'room-config',
-      name: 'Emulated Room',
-      host: '127.0.0.1',
-      port: emulator.webPort,
-      wsPort: '',
-      instance: 'default',
-      apiVersion: '2',
-      authType: 'unsecured',
-      role: '',
-      tls: false,
-    },
+    savedRoomConfig('install-room', 'Emulated Room', emulator.webPort),
     {
       id: 'install-inject',
       type: 'inject',

@@ -1,5 +1,6 @@
 import { loadExample, onTab, pointAt, type FlowNode } from '../../../demo/example-flows';
 import type { RoomEmulator } from '../../../src/emulator';
+import { savedRoomConfig } from '../../support/room-config-node';
 import type { MqttPanel, Received } from './mqtt-panel';
 
 /** Example "06 Building over MQTT" as a facility team deploys it: its flow, and one room-config per room. */
@@ -20,20 +21,7 @@ export interface RoomState {
 
 /** A Room config as the editor saves it, named for routing (its name is the room's name in the topics). */
 export function roomConfigFor({ name, room }: BuildingRoom): FlowNode {
-  return {
-    id: `cfg-${name}`,
-    type: 'room-config',
-    name,
-    host: '127.0.0.1',
-    port: room.webPort,
-    wsPort: '',
-    instance: 'default',
-    apiVersion: '2',
-    authType: 'unsecured',
-    role: '',
-    tls: false,
-    tlsInsecure: false,
-  };
+  return savedRoomConfig(`cfg-${name}`, name, room.webPort);
 }
 
 export interface BuildingFlowOptions {
