@@ -6,6 +6,24 @@ import { browserFlavours, useEditorFixture, ROOM_PIN } from './fixture';
 // Functions handed to page.evaluate run in the browser; this project compiles without the DOM library.
 declare const window: { RED: { nodes: { getType(type: string): { category?: string } | undefined } } };
 
+/** A debug node as pasted into the canvas: msg.payload to the debug sidebar. */
+function sidebarDebug(id: string, name: string, x: number): object {
+  return {
+    id,
+    type: 'debug',
+    name,
+    active: true,
+    tosidebar: true,
+    console: false,
+    tostatus: false,
+    complete: 'payload',
+    targetType: 'msg',
+    x,
+    y: 40,
+    wires: [],
+  };
+}
+
 /**
  * A user builds a flow in the Node-RED editor, in headless Chromium, against the Room emulator: finds the
  * TrueConf nodes, adds a Room configuration and tests it, picks a command and its parameters, reads the help,
@@ -213,20 +231,7 @@ for (const flavour of browserFlavours())
             y: 40,
             wires: [],
           },
-          {
-            id: 'b7e1a0c0d0e0f002',
-            type: 'debug',
-            name: 'room answer',
-            active: true,
-            tosidebar: true,
-            console: false,
-            tostatus: false,
-            complete: 'payload',
-            targetType: 'msg',
-            x: 600,
-            y: 40,
-            wires: [],
-          },
+          sidebarDebug('b7e1a0c0d0e0f002', 'room answer', 600),
         ],
         { x: 160, y: 160 },
       );
@@ -321,25 +326,7 @@ for (const flavour of browserFlavours())
       await editor.closeEditor();
       await eventNode.locator('.red-ui-flow-node-label', { hasText: /^\s*inviteReceived\s*$/ }).waitFor();
 
-      await editor.importClipboard(
-        [
-          {
-            id: 'b7e1a0c0d0e0f003',
-            type: 'debug',
-            name: 'room events',
-            active: true,
-            tosidebar: true,
-            console: false,
-            tostatus: false,
-            complete: 'payload',
-            targetType: 'msg',
-            x: 100,
-            y: 40,
-            wires: [],
-          },
-        ],
-        { x: 640, y: 400 },
-      );
+      await editor.importClipboard([sidebarDebug('b7e1a0c0d0e0f003', 'room events', 100)], { x: 640, y: 400 });
       const debug = editor.nodeLabelled('room events');
       await editor.clickCanvas({ x: 40, y: 600 });
       await editor.wire(eventNode, debug);
