@@ -80,11 +80,9 @@ export function withNodeRed(runtime: TestRuntime = { start: startNodeRed, stop: 
   afterEach(() => runtime.cleanUp(...runningRooms));
 }
 
-export function configNode(room: RoomEmulator, extra: Record<string, unknown> = {}): Record<string, unknown> {
+/** How configNode(room) reaches the Room: also the form the editor's "test connection" sends. */
+export function connectionSettings(room: RoomEmulator): Record<string, unknown> {
   return {
-    id: 'cfg',
-    type: 'room-config',
-    name: 'hall',
     host: '127.0.0.1',
     port: room.webPort,
     instance: 'default',
@@ -92,8 +90,11 @@ export function configNode(room: RoomEmulator, extra: Record<string, unknown> = 
     authType: 'unsecured',
     role: '',
     tls: false,
-    ...extra,
   };
+}
+
+export function configNode(room: RoomEmulator, extra: Record<string, unknown> = {}): Record<string, unknown> {
+  return { id: 'cfg', type: 'room-config', name: 'hall', ...connectionSettings(room), ...extra };
 }
 
 /** A flow node with a position: without x/y Node-RED treats a node as a config node. */

@@ -4,6 +4,7 @@ import { methodNames } from '../../src/protocol';
 import { collect, waitForEvent, waitUntil } from '../support/wait';
 import {
   configNode,
+  connectionSettings,
   helper,
   Inbox,
   isReady,
@@ -264,15 +265,7 @@ describe('room-config node', function () {
       const res = await helper
         .request()
         .post('/trueconf-room/test-connection')
-        .send({
-          host: '127.0.0.1',
-          port: room.webPort,
-          instance: 'default',
-          apiVersion: '2',
-          authType: 'unsecured',
-          role: '',
-          tls: false,
-        })
+        .send(connectionSettings(room))
         .expect(200);
       assert.equal(res.body.ok, true, res.body.message);
       assert.equal(res.body.appState, 3);
@@ -373,16 +366,7 @@ describe('room-config node', function () {
         const res = await helper
           .request()
           .post('/trueconf-room/test-connection')
-          .send({
-            id: 'cfg',
-            host: '127.0.0.1',
-            port: room.webPort,
-            instance: 'default',
-            apiVersion: '2',
-            authType: 'unsecured',
-            role: '',
-            tls: false,
-          })
+          .send({ id: 'cfg', ...connectionSettings(room) })
           .expect(200);
         assert.equal(res.body.ok, true);
         assert.equal(res.body.appState, 3);
