@@ -54,6 +54,21 @@ const ROOM_AUTH = {
   user: { type: 'pin' as const, secret: '4321' },
 };
 
+/**
+ * The editor's "test connection" form with a wrong secret. Role user: the deployed flows hold admin mode, and a
+ * test in a mode a live connection holds only checks reachability.
+ */
+function wrongSecretTest(room: RoomEmulator): Record<string, unknown> {
+  return {
+    host: '127.0.0.1',
+    port: room.webPort,
+    authType: 'secured',
+    role: 'user',
+    secret: WRONG_SECRET,
+    apiVersion: '2',
+  };
+}
+
 /** JSON of anything a test captured: errors keep message and stack, cycles and BigInts do not throw. */
 function dump(value: unknown): string {
   const seen = new WeakSet<object>();
@@ -146,15 +161,7 @@ describe('reliability: security', function () {
       const testConnection = await helper
         .request()
         .post('/trueconf-room/test-connection')
-        // role user: the deployed flow holds admin mode, and a test in a mode a live connection holds only checks reachability.
-        .send({
-          host: '127.0.0.1',
-          port: room.webPort,
-          authType: 'secured',
-          role: 'user',
-          secret: WRONG_SECRET,
-          apiVersion: '2',
-        })
+        .send(wrongSecretTest(room))
         .expect(200);
       assert.equal(testConnection.body.ok, false);
 
@@ -312,45 +319,9 @@ describe('reliability: security', function () {
         injectNode('inj', ['cmd']),
         injectNode('injBad', ['bad']),
         injectNode('injHangUp', ['hangup']),
-        {
-          id: 'cmd',
-          type: 'room-command',
-          z: 'tab',
-          name: 'cmd',
-          room: 'cfg',
-          method: 'getMicMute',
-          params: {},
-          timeout: '',
-          x: 300,
-          y: 100,
-          wires: [['dbg']],
-        },
-        {
-          id: 'bad',
-          type: 'room-command',
-          z: 'tab',
-          name: 'bad',
-          room: 'cfgBad',
-          method: 'getMicMute',
-          params: {},
-          timeout: '',
-          x: 300,
-          y: 200,
-          wires: [['dbg']],
-        },
-        {
-          id: 'hangup',
-          type: 'room-command',
-          z: 'tab',
-          name: 'hangup',
-          room: 'cfg',
-          method: 'hangUp',
-          params: {},
-          timeout: '',
-          x: 300,
-          y: 300,
-          wires: [['dbg']],
-        },
+        commandNode('cmd', { method: 'getMicMute', x: 300, y: 100 }, 'dbg'),
+        commandNode('bad', { room: 'cfgBad', method: 'getMicMute', x: 300, y: 200 }, 'dbg'),
+        commandNode('hangup', { method: 'hangUp', x: 300, y: 300 }, 'dbg'),
         {
           id: 'ev',
           type: 'room-event',
@@ -424,20 +395,7 @@ describe('reliability: security', function () {
       await comms.waitFor(() => comms!.statuses.get('cmd')?.fill === 'green', 'cmd green in the editor', 30000);
       await comms.waitFor(() => comms!.statuses.get('bad')?.fill === 'red', 'bad red in the editor', 30000);
       const tested = [
-        // role user: the deployed flow holds admin mode (a test in a mode a live connection holds only checks reachability).
-        await http.request(
-          'POST',
-          '/trueconf-room/test-connection',
-          {
-            host: '127.0.0.1',
-            port: room.webPort,
-            authType: 'secured',
-            role: 'user',
-            secret: WRONG_SECRET,
-            apiVersion: '2',
-          },
-          auth,
-        ),
+        await http.request('POST', '/trueconf-room/test-connection', wrongSecretTest(room), auth),
         await http.request(
           'POST',
           '/trueconf-room/test-connection',

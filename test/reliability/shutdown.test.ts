@@ -13,6 +13,7 @@ import {
   BASE_SETTINGS,
   clientOf,
   commandFlow,
+  commandNode,
   configNode,
   figure,
   framesOf,
@@ -105,19 +106,7 @@ describe('reliability: shutdown of a Node-RED process with commands pending', fu
         { id: 'tab', type: 'tab', label: 'shutdown' },
         configNode(room),
         injectNode('inj', ['cmd']),
-        {
-          id: 'cmd',
-          type: 'room-command',
-          z: 'tab',
-          name: 'cmd',
-          room: 'cfg',
-          method: 'getMicMute',
-          params: {},
-          timeout: '60000',
-          x: 300,
-          y: 100,
-          wires: [[]],
-        },
+        commandNode('cmd', { method: 'getMicMute', timeout: '60000', x: 300, wires: [[]] }),
       ];
       nr = await startNodeRed({ nodeRed: flavour, flows, settings: BASE_SETTINGS });
       await authenticated;
