@@ -20,6 +20,11 @@ import {
   withNodeRed,
 } from './harness';
 
+/** The editor's "test connection" form for the deployed secured config `cfg`, password left unchanged (__PWRD__). */
+function unchangedPasswordForm(port: number): Record<string, unknown> {
+  return { id: 'cfg', host: '127.0.0.1', port, authType: 'secured', secret: '__PWRD__', apiVersion: '2' };
+}
+
 /** config + a command node + an event node (myEvent) on one tab; names let a test "modify" nodes. */
 function appFlow(
   room: RoomEmulator,
@@ -294,14 +299,7 @@ describe('room-config node', function () {
       const res = await helper
         .request()
         .post('/trueconf-room/test-connection')
-        .send({
-          id: 'cfg',
-          host: '127.0.0.1',
-          port: room.webPort,
-          authType: 'secured',
-          secret: '__PWRD__',
-          apiVersion: '2',
-        })
+        .send(unchangedPasswordForm(room.webPort))
         .expect(200);
       assert.equal(res.body.ok, true, res.body.message);
     });
@@ -315,14 +313,7 @@ describe('room-config node', function () {
       const res = await helper
         .request()
         .post('/trueconf-room/test-connection')
-        .send({
-          id: 'cfg',
-          host: '127.0.0.1',
-          port: elsewhere.webPort,
-          authType: 'secured',
-          secret: '__PWRD__',
-          apiVersion: '2',
-        })
+        .send(unchangedPasswordForm(elsewhere.webPort))
         .expect(200);
       assert.equal(res.body.ok, false);
       assert.match(res.body.message, /PIN or password/);
@@ -335,15 +326,7 @@ describe('room-config node', function () {
       });
       // Saved with TLS and verification on; the dialog now ticks "accept self-signed certificates".
       await load([configNode(room, { authType: 'secured', tls: true })], { cfg: { secret: '1234' } });
-      const form = {
-        id: 'cfg',
-        host: '127.0.0.1',
-        port: room.webPort,
-        authType: 'secured',
-        secret: '__PWRD__',
-        apiVersion: '2',
-        tls: true,
-      };
+      const form = { ...unchangedPasswordForm(room.webPort), tls: true };
       const insecure = await helper
         .request()
         .post('/trueconf-room/test-connection')
