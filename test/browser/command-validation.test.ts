@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import type { RoomEmulator } from '../../src/emulator';
 import { UI_TIMEOUT_MS } from './editor-page';
-import { browserFlavours, emulatorRoomConfig, useEditorFixture } from './fixture';
+import { browserFlavours, emulatorRoomConfig, savedRoomCommand, useEditorFixture } from './fixture';
 
 // Functions handed to page.evaluate run in the browser; this project compiles without the DOM library.
 declare const window: { RED: { nodes: { node(id: string): { params?: unknown } | null } } };
@@ -12,21 +12,8 @@ const HANG_UP = 'c0ffee00000000a3';
 const CALLER = 'c0ffee00000000a4';
 
 function flow(emulator: RoomEmulator): object[] {
-  const command = (id: string, name: string, method: string, params: object, y: number) => ({
-    id,
-    type: 'room-command',
-    z: TAB,
-    name,
-    room: CONFIG,
-    method,
-    params,
-    timeout: '',
-    waitForOutcome: false,
-    strict: true,
-    x: 320,
-    y,
-    wires: [[]],
-  });
+  const command = (id: string, name: string, method: string, params: object, y: number) =>
+    savedRoomCommand({ id, z: TAB, name, room: CONFIG, method, params, y });
   return [
     { id: TAB, type: 'tab', label: 'Room', disabled: false, info: '' },
     emulatorRoomConfig(emulator, CONFIG, 'Hall'),

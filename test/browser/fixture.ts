@@ -9,6 +9,24 @@ import { EditorPage } from './editor-page';
 /** The Room's PIN in the browser tests (both control modes). */
 export const ROOM_PIN = '1234';
 
+/** A room-command as the editor saves it, at x 320 with no wires out; `fields` sets id, tab, room, method... */
+export function savedRoomCommand(fields: { id: string; z: string } & Record<string, unknown>): object {
+  return {
+    type: 'room-command',
+    name: '',
+    room: '',
+    method: '',
+    params: {},
+    timeout: '',
+    waitForOutcome: false,
+    strict: true,
+    x: 320,
+    y: 120,
+    wires: [[]],
+    ...fields,
+  };
+}
+
 /** A room-config reaching the emulator in secured mode with ROOM_PIN. */
 export function emulatorRoomConfig(emulator: RoomEmulator, id: string, name: string, role = ''): object {
   return savedRoomConfig(id, name, emulator.webPort, { authType: 'secured', role, credentials: { secret: ROOM_PIN } });

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import type { RoomEmulator } from '../../src/emulator';
 import { UI_TIMEOUT_MS } from './editor-page';
-import { browserFlavours, emulatorRoomConfig, useEditorFixture } from './fixture';
+import { browserFlavours, emulatorRoomConfig, savedRoomCommand, useEditorFixture } from './fixture';
 
 const TAB = 'f1ee7000000000a1';
 const COMMAND = 'f1ee7000000000a2';
@@ -16,22 +16,7 @@ function flow(emulator: RoomEmulator): object[] {
     { id: TAB, type: 'tab', label: 'Building', disabled: false, info: '' },
     room('f1ee70000000c0f1', 'lab'),
     room('f1ee70000000c0f2', 'hall'),
-    {
-      id: COMMAND,
-      type: 'room-command',
-      z: TAB,
-      name: 'any room',
-      room: '',
-      roomFromMsg: true,
-      method: '',
-      params: {},
-      timeout: '',
-      waitForOutcome: false,
-      strict: true,
-      x: 320,
-      y: 120,
-      wires: [[]],
-    },
+    savedRoomCommand({ id: COMMAND, z: TAB, name: 'any room', roomFromMsg: true }),
     {
       id: EVENTS,
       type: 'room-event',

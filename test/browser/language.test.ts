@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import type { RoomEmulator } from '../../src/emulator';
-import { browserFlavours, emulatorRoomConfig, useEditorFixture } from './fixture';
+import { browserFlavours, emulatorRoomConfig, savedRoomCommand, useEditorFixture } from './fixture';
 
 /**
  * A Russian-speaking user switches the editor to Russian (Settings > View > Language, then reloads, as the
@@ -12,21 +12,13 @@ function russianFlow(emulator: RoomEmulator): object[] {
   return [
     { id: 'c0ffee0000000001', type: 'tab', label: 'Room', disabled: false, info: '' },
     emulatorRoomConfig(emulator, 'c0ffee0000000002', 'Hall'),
-    {
+    savedRoomCommand({
       id: 'c0ffee0000000003',
-      type: 'room-command',
       z: 'c0ffee0000000001',
-      name: '',
       room: 'c0ffee0000000002',
       method: 'call',
       params: { peerId: 'echo@demo' },
-      timeout: '',
-      waitForOutcome: false,
-      strict: true,
-      x: 320,
-      y: 120,
-      wires: [[]],
-    },
+    }),
     {
       id: 'c0ffee0000000004',
       type: 'room-event',
