@@ -14,6 +14,10 @@ function room(index: unknown): RoomEmulator {
   return r;
 }
 
+function indices(list: unknown): RoomEmulator[] {
+  return Array.isArray(list) ? list.map(room) : rooms;
+}
+
 serveIpc(async (cmd, req) => {
   switch (cmd) {
     case 'start': {
@@ -53,6 +57,22 @@ serveIpc(async (cmd, req) => {
         emulator.faults.refuseConnections(false);
       }
       return { downAt, backAt: wallMs() };
+    }
+    case 'dropAll': {
+      // A network blink: every Room's sockets terminate in the same tick; the Rooms stay reachable.
+      const at = wallMs();
+      for (const r of indices(req.indices)) r.faults.dropConnections();
+      return { at };
+    }
+    case 'countRequests': {
+      // Per Room: requests of `method` received at or after `since` (wall ms), and requestIds seen twice.
+      const since = Number(req.since);
+      return indices(req.indices).map((r) => {
+        const ids = r.requests
+          .filter((q) => q.at >= since && q.frame.method === req.method)
+          .map((q) => String(q.frame.requestId));
+        return { received: ids.length, repeatedIds: ids.length - new Set(ids).size };
+      });
     }
     case 'connectionCount':
       return room(req.index).connectionCount;
