@@ -161,24 +161,37 @@ export function resultsMarkdown(r: BenchResults, checks: TargetCheck[], notes: M
       'Per Room the flow an integrator deploys: a room-config as saved by default (web port only, so each connect first fetches',
       `config.json), one room-command (\`${sc.method}\`) and one room-event; every room-command wired to one exit, one Catch node for the tab.`,
       'Each size runs in a fresh Node-RED process; the emulated Rooms live in another process. Memory is taken after forced garbage',
-      'collection before the deploy (the empty runtime) and after every node showed "connected"; per Room is the difference divided by the',
-      `count. Idle CPU: the Node-RED process's user + system time over ${(sc.idleMs / 1000).toFixed(0)} s with nothing driven (heartbeats every 15 s by`,
+      'collection before the deploy (the empty runtime) and after every node showed "connected". "Per Room" is that difference divided by',
+      'the count, so it includes what the first Room pays once (code paths and schemas used for the first time); "per added Room" is the',
+      `marginal cost, (this size − ${fmt(r.scale.points[0]?.rooms ?? 1)} Room) ÷ the Rooms added, which is what flat must mean. Idle CPU: the Node-RED process's user + system time over ${(sc.idleMs / 1000).toFixed(0)} s with nothing driven (heartbeats every 15 s by`,
       'default, timers), as a share of one core.',
       '',
       '![scale curve](scale.svg)',
       '',
-      ...tableHead('Rooms', 'Deploy → all green', 'RSS', 'Heap', 'RSS per Room', 'Heap per Room', 'Idle CPU'),
+      ...tableHead(
+        'Rooms',
+        'Deploy → all green',
+        'RSS',
+        'Heap',
+        'RSS per Room',
+        'Heap per Room',
+        'RSS per added Room',
+        'Heap per added Room',
+        'Idle CPU',
+      ),
     );
+    const added = (v: number) => (Number.isFinite(v) ? kb(v) : '–');
     for (const p of sc.points)
       L.push(
-        `| ${fmt(p.rooms)} | ${fmt(p.deployMs)} ms | ${mb(p.rss)} | ${mb(p.heap)} | ${kb(p.rssPerRoom)} | ${kb(p.heapPerRoom)} | ${(p.idleCpu * 100).toFixed(2)}% |`,
+        `| ${fmt(p.rooms)} | ${fmt(p.deployMs)} ms | ${mb(p.rss)} | ${mb(p.heap)} | ${kb(p.rssPerRoom)} | ${kb(p.heapPerRoom)} | ` +
+          `${added(p.rssMarginal)} | ${added(p.heapMarginal)} | ${(p.idleCpu * 100).toFixed(2)}% |`,
       );
     const base = sc.points.length ? flatnessBase(sc.points) : undefined;
     if (base)
       L.push(
         '',
-        `Empty runtime before the deploy: ${mb(base.rssBefore)} RSS, ${mb(base.heapBefore)} heap. Below about 100 Rooms the per-Room RSS is mostly`,
-        'noise of the allocator (a few MB either way divided by a small count); the heap figure is the steadier one.',
+        `Empty runtime before the deploy: ${mb(base.rssBefore)} RSS, ${mb(base.heapBefore)} heap. RSS moves by a few MB between processes`,
+        '(allocator, JIT), which divided by a small count swamps the per-Room figure; heap is the steadier one.',
       );
     const mr = sc.reconnect;
     if (mr) {

@@ -66,7 +66,10 @@ export const missNotes: MissNotes = {
     const pts = r.scale!.points;
     const base = flatnessBase(pts);
     return (
-      `Heap per Room: ${pts.map((p) => `${p.rooms}: ${(p.heapPerRoom / 1024).toFixed(1)} KB`).join(', ')}. ` +
+      `Heap per added Room: ${pts
+        .slice(1)
+        .map((p) => `${p.rooms}: ${(p.heapMarginal / 1024).toFixed(1)} KB`)
+        .join(', ')}. ` +
       `Growth from ${base.rooms} Rooms on means something is kept per pair of Rooms or per message, not per Room: ` +
       'take heap snapshots at two sizes and compare the retained sizes by constructor.'
     );

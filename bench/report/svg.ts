@@ -152,7 +152,7 @@ function panel(
 
 function niceMax(v: number): number {
   const p = 10 ** Math.floor(Math.log10(v));
-  for (const m of [1, 2, 2.5, 5, 10]) if (m * p >= v) return m * p;
+  for (const m of [1, 2, 4, 8, 10]) if (m * p >= v) return m * p;
   return 10 * p;
 }
 
@@ -185,11 +185,17 @@ export function scaleSvg(s: ScaleResult, subtitle: string): string {
       top,
       pw,
       ph,
-      'Memory per Room',
+      // From the second size on: the first Room carries the first-use costs and would flatten the rest.
+      `Memory per Room (${fmtTick(pts[1]?.rooms ?? 1)}+ Rooms)`,
       ' KB',
       [
-        { name: 'RSS', colour: '#1f6fb2', points: pts.map((p) => [p.rooms, p.rssPerRoom / 1024]) },
-        { name: 'heap', colour: '#2e9d48', points: pts.map((p) => [p.rooms, p.heapPerRoom / 1024]) },
+        { name: 'RSS per Room', colour: '#1f6fb2', points: pts.slice(1).map((p) => [p.rooms, p.rssPerRoom / 1024]) },
+        { name: 'heap per Room', colour: '#2e9d48', points: pts.slice(1).map((p) => [p.rooms, p.heapPerRoom / 1024]) },
+        {
+          name: 'heap per added Room',
+          colour: '#8e44ad',
+          points: pts.filter((p) => Number.isFinite(p.heapMarginal)).map((p) => [p.rooms, p.heapMarginal / 1024]),
+        },
       ],
       { logX: true, xLabel: 'Rooms (log scale)' },
     ),

@@ -63,10 +63,13 @@ export function verdict(c: TargetCheck): string {
   return c.pass ? 'PASS' : c.inconclusive ? 'INCONCLUSIVE' : 'FAIL';
 }
 
-/** The point of the curve the flatness of per-Room memory is judged against: 100 Rooms, or the nearest below. */
+/**
+ * The point of the curve the flatness of per-Room memory is judged against: 100 Rooms, or the nearest size
+ * below that has a marginal figure (any but the smallest).
+ */
 export function flatnessBase(points: ScalePoint[]): ScalePoint {
-  const under = points.filter((p) => p.rooms <= 100 && p.rooms < points[points.length - 1].rooms);
-  return under[under.length - 1] ?? points[0];
+  const under = points.slice(1, -1).filter((p) => p.rooms <= 100);
+  return under[under.length - 1] ?? points[1] ?? points[0];
 }
 
 /** Every target of the issue, evaluated against this run's figures. Missing sections give no checks. */
@@ -179,13 +182,13 @@ export function evaluateTargets(r: BenchResults): TargetCheck[] {
       }),
     );
   }
-  if (top && points.length >= 2) {
+  if (top && points.length >= 3) {
     const base = flatnessBase(points);
-    const growth = top.heapPerRoom / base.heapPerRoom;
+    const growth = top.heapMarginal / base.heapMarginal;
     out.push(
       check({
         id: 'memory-flat',
-        label: `heap per Room at ${top.rooms} ÷ at ${base.rooms} Rooms (flat: no growth with the count)`,
+        label: `heap per added Room at ${top.rooms} ÷ at ${base.rooms} Rooms (flat: no growth with the count)`,
         short: `heap/Room ${top.rooms} ÷ ${base.rooms}`,
         measured: growth,
         target: 1.2,
@@ -193,7 +196,7 @@ export function evaluateTargets(r: BenchResults): TargetCheck[] {
         unit: '×',
         chartValue: growth,
         chartTarget: 1.2,
-        detail: `${(top.heapPerRoom / 1024).toFixed(1)} KB vs ${(base.heapPerRoom / 1024).toFixed(1)} KB; RSS ${(top.rssPerRoom / 1024).toFixed(0)} KB vs ${(base.rssPerRoom / 1024).toFixed(0)} KB`,
+        detail: `${(top.heapMarginal / 1024).toFixed(1)} KB vs ${(base.heapMarginal / 1024).toFixed(1)} KB; RSS ${(top.rssMarginal / 1024).toFixed(0)} KB vs ${(base.rssMarginal / 1024).toFixed(0)} KB`,
       }),
     );
   }

@@ -14,8 +14,12 @@ export interface ScalePoint {
   heapBefore: number;
   rss: number;
   heap: number;
+  /** (with the Rooms − empty runtime) ÷ Rooms: includes first-use costs (code paths, schemas) paid once. */
   rssPerRoom: number;
   heapPerRoom: number;
+  /** Marginal cost: (this size − the smallest size) ÷ (Room difference), across processes; NaN at the smallest. */
+  rssMarginal: number;
+  heapMarginal: number;
   /** CPU share of one core used by the idle Node-RED process (1 = a whole core). */
   idleCpu: number;
 }
@@ -139,6 +143,8 @@ export async function runScale(farm: EmulatorFarm, responders: EmulatorFarm, opt
         heap: after.heapUsed,
         rssPerRoom: (after.rss - before.rss) / size,
         heapPerRoom: (after.heapUsed - before.heapUsed) / size,
+        rssMarginal: NaN,
+        heapMarginal: NaN,
         idleCpu,
       };
       result.points.push(point);
@@ -154,6 +160,11 @@ export async function runScale(farm: EmulatorFarm, responders: EmulatorFarm, opt
     } finally {
       await worker.end();
     }
+  }
+  const first = result.points[0];
+  for (const p of result.points.slice(1)) {
+    p.rssMarginal = (p.rss - first.rss) / (p.rooms - first.rooms);
+    p.heapMarginal = (p.heap - first.heap) / (p.rooms - first.rooms);
   }
   return result;
 }
