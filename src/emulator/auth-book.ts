@@ -3,7 +3,7 @@ import type { ControlMode, ModeAuth } from './types';
 
 /**
  * The Room's protection settings and the tokens it has issued. Decides which control mode an `auth`
- * request gets (reference §2.3); knows nothing of sockets.
+ * request gets (docs/protocol.md §5.2); knows nothing of sockets.
  */
 
 export interface AuthRequest {

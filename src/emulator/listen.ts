@@ -1,6 +1,6 @@
 import type { Server } from 'node:net';
 
-/** Binding helpers: the Room takes the next free port when its WebSocket port is busy (reference §0). */
+/** Binding helpers: the Room takes the next free port when its WebSocket port is busy (docs/protocol.md §3.3). */
 
 export function listen(server: Server, port: number, host: string): Promise<number> {
   return new Promise((resolve, reject) => {

@@ -1,7 +1,7 @@
 /**
  * What a method handler decides: the response's fields, and what happens after the response is on the
  * wire (notifications). `then` runs right after the response is sent, so a controller always sees
- * `result:true` before the notifications it caused (reference §7.3).
+ * `result:true` before the notifications it caused (docs/protocol.md §8.1).
  */
 export type Reply =
   | { ok: true; fields?: Record<string, unknown>; then?: () => void }

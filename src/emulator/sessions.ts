@@ -4,7 +4,7 @@ import { fail, ok, type Reply } from './reply';
 import type { ControlMode, ModeAuth } from './types';
 
 /**
- * Who holds which control mode. One connection per mode (reference §6): when a second connection
+ * Who holds which control mode. One connection per mode (docs/protocol.md §5.7): when a second connection
  * authorizes in a mode, the earlier one gets `authorizationNeeded` cause 1 and is unauthorized, but its
  * socket stays open [INF]. Also the session commands that change protection (setAuthParams).
  */
@@ -38,7 +38,7 @@ export class Sessions {
   }
 
   auth(session: Session, frame: Record<string, unknown>): Reply {
-    // Admin -> user switch on an already-admin connection: no type, role "user" (reference §2.3).
+    // Admin -> user switch on an already-admin connection: no type, role "user" (docs/protocol.md §5.2).
     if (frame.type === undefined && frame.role === 'user') {
       if (session.role !== 'admin')
         return fail('switching to user mode needs an administrator connection', { resultCode: 3 });

@@ -1,7 +1,7 @@
 import type { ResolvedEndpoint } from './endpoint';
 import type { JsonObject, Role } from './types';
 
-/** The `auth` request forms of reference §2.3. */
+/** The `auth` request forms (docs/protocol.md §5.2). */
 export function secretAuthParams(e: ResolvedEndpoint): JsonObject {
   const params: JsonObject =
     e.authType === 'secured' ? { type: 'secured', credentials: e.secret ?? '' } : { type: 'unsecured' };
@@ -9,7 +9,7 @@ export function secretAuthParams(e: ResolvedEndpoint): JsonObject {
   return params;
 }
 
-/** Re-authorisation with the token from an earlier `auth` response (reference §2.4, §6). */
+/** Re-authorisation with the token from an earlier `auth` response (docs/protocol.md §5.5). */
 export function tokenAuthParams(e: ResolvedEndpoint, token: string): JsonObject {
   const params: JsonObject = { type: 'secured', credentials: token };
   if (e.role) params.role = e.role;
@@ -17,7 +17,7 @@ export function tokenAuthParams(e: ResolvedEndpoint, token: string): JsonObject 
 }
 
 /**
- * GUESS: the meaning of `previleges` (sic) in the auth response is undocumented (reference §2.4);
+ * GUESS: the meaning of `previleges` (sic) in the auth response is undocumented (docs/protocol.md §5.4);
  * 2 was seen after admin PIN auth, so we read 2 as admin and 1 as user. Change it here when a real Room
  * says otherwise.
  */

@@ -76,7 +76,7 @@ function hostForUrl(host: string): string {
   return host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
 }
 
-/** The WebSocket URL: the path picks the API version (reference §0). */
+/** The WebSocket URL: the path picks the API version (docs/protocol.md §4.2). */
 export function wsUrl(e: ResolvedEndpoint, wsPort: number): string {
   return `${e.tls ? 'wss' : 'ws'}://${hostForUrl(e.host)}:${wsPort}/v${e.apiVersion}`;
 }
@@ -106,7 +106,7 @@ export function endpointKey(e: EndpointOptions): string {
 
 /**
  * The Room an endpoint points at, whatever the credentials, role or API version: two sockets to one Room
- * in the same control mode displace each other (reference §6).
+ * in the same control mode displace each other (docs/protocol.md §5.7).
  */
 export function roomKey(e: EndpointOptions): string {
   const r = resolveEndpoint(e);

@@ -1,7 +1,7 @@
 import type { JsonObject, RoomNotification } from './types';
 
 /**
- * Classifies one incoming WebSocket frame (reference §3): a notification ({method:"event", event}),
+ * Classifies one incoming WebSocket frame (docs/protocol.md §6): a notification ({method:"event", event}),
  * a response ({method, requestId, result}), or something we ignore with a reason for the log.
  */
 export type IncomingFrame =
@@ -43,7 +43,7 @@ export function classifyFrame(data: Buffer | ArrayBuffer | Buffer[], isBinary: b
     return { kind: 'notification', notification: obj as RoomNotification };
   }
   if (typeof obj.method !== 'string') {
-    // TrueConf clients also see bare {error} messages (reference §3.2); with no method we cannot route it.
+    // TrueConf clients also see bare {error} messages (docs/protocol.md §6.3); with no method we cannot route it.
     const err = typeof obj.error === 'string' ? `: ${snippet(obj.error)}` : '';
     return { kind: 'ignored', problem: 'bare', description: `ignored a message without a method${err}` };
   }

@@ -3,11 +3,11 @@ import type { RoomNotification } from './types';
 
 /**
  * "Wait for outcome": for action commands `result:true` only means "accepted"; the real outcome arrives
- * later as a notification (reference §4.6). This is the ONE table of those rules; change a rule here.
+ * later as a notification (docs/protocol.md §8). This is the ONE table of those rules; change a rule here.
  *
  * The Room handles one call/conference at a time, so the first matching notification after the request
  * is taken as its outcome; we do not correlate by peerId because the Room rewrites ids (user1 ->
- * user1@server) [guess, reference §0/§3.5].
+ * user1@server) [guess, docs/protocol.md §6.6].
  */
 
 export interface OutcomeMatcher {

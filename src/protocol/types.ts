@@ -1,6 +1,6 @@
 /**
  * Public types of the protocol core. Nothing here knows about Node-RED.
- * The wire format follows ../shared/trueconf-room-api.md §3: parameters sit at the top level of a request,
+ * The wire format follows docs/protocol.md §6: parameters sit at the top level of a request,
  * responses echo `method` and `requestId`, notifications are `{method:"event", event:<name>, ...}`.
  */
 
