@@ -32,12 +32,16 @@ async function main(): Promise<void> {
         await red.deploy(req.flows as FlowNode[]);
         return true;
       case 'deployTimed': {
-        // Timed here, not across IPC: deploy call to every given node green, ms.
+        // Timed here, not across IPC: deploy call to every given node green (wall ms, and this process's CPU ms).
         const t0 = wallMs();
+        const c0 = process.cpuUsage();
         await red.deploy(req.flows as FlowNode[]);
         const readyAt = await red.waitAllGreen(req.ids as string[], Number(req.timeoutMs), t0);
-        return readyAt - t0;
+        const c = process.cpuUsage(c0);
+        return { ms: readyAt - t0, cpuMs: (c.user + c.system) / 1000 };
       }
+      case 'cpu':
+        return process.cpuUsage();
       case 'idleCpu': {
         // Share of one core this process used over the window, nothing driven.
         const t0 = process.hrtime.bigint();

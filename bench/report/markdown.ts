@@ -171,6 +171,8 @@ export function resultsMarkdown(r: BenchResults, checks: TargetCheck[], notes: M
       ...tableHead(
         'Rooms',
         'Deploy → all green',
+        'Node-RED CPU for it',
+        'Load average',
         'RSS',
         'Heap',
         'RSS per Room',
@@ -183,7 +185,7 @@ export function resultsMarkdown(r: BenchResults, checks: TargetCheck[], notes: M
     const added = (v: number) => (Number.isFinite(v) ? kb(v) : '–');
     for (const p of sc.points)
       L.push(
-        `| ${fmt(p.rooms)} | ${fmt(p.deployMs)} ms | ${mb(p.rss)} | ${mb(p.heap)} | ${kb(p.rssPerRoom)} | ${kb(p.heapPerRoom)} | ` +
+        `| ${fmt(p.rooms)} | ${fmt(p.deployMs)} ms | ${fmt(p.deployCpuMs)} ms | ${p.load.toFixed(1)} | ${mb(p.rss)} | ${mb(p.heap)} | ${kb(p.rssPerRoom)} | ${kb(p.heapPerRoom)} | ` +
           `${added(p.rssMarginal)} | ${added(p.heapMarginal)} | ${(p.idleCpu * 100).toFixed(2)}% |`,
       );
     const base = sc.points.length ? flatnessBase(sc.points) : undefined;
@@ -205,7 +207,8 @@ export function resultsMarkdown(r: BenchResults, checks: TargetCheck[], notes: M
         'One command per Room is sent just before the drop and one more while the Rooms are down. Attempts are the WebSocket',
         'connections the Rooms saw (each after a config.json fetch).',
         '',
-        `- **All ${fmt(mr.rooms)} green again ${(mr.readyMs / 1000).toFixed(2)} s after the drop.**`,
+        `- **All ${fmt(mr.rooms)} green again ${(mr.readyMs / 1000).toFixed(2)} s after the drop** (the loss noticed in Node-RED after ${fmt(mr.noticedMs)} ms).`,
+        `- CPU from just before the drop to all green (the commands included): Node-RED ${fmt(mr.redCpuMs)} ms, the Rooms' process ${fmt(mr.roomsCpuMs)} ms; load average ${mr.load.toFixed(1)} on ${r.machine.cpus} cores.`,
         `- Reconnections: ${fmt(t.length)}; first ${fmt(t[0] ?? NaN)} ms, p10 ${fmt(percentile(t, 10))} ms, median ${fmt(percentile(t, 50))} ms, ` +
           `p90 ${fmt(percentile(t, 90))} ms, last ${fmt(t[t.length - 1] ?? NaN)} ms after the drop.`,
         `- **Peak ${fmt(mr.peakPerS)} attempts/s** (busiest ${mr.binMs} ms bin); ${fmt(mr.peakInOneS)} in the busiest second. The jitter of the first retry`,

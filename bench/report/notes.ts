@@ -85,17 +85,19 @@ export const missNotes: MissNotes = {
   'deploy-green': (r) => {
     const pts = r.scale!.points;
     return (
-      `Deploy to all green by size: ${pts.map((p) => `${p.rooms}: ${(p.deployMs / 1000).toFixed(2)} s`).join(', ')}. The growth ` +
-      'per Room is the deploy itself (Node-RED creating three nodes per Room) plus one config.json fetch and one handshake per Room; a ' +
-      'fleet flow with one room-config per Room and fewer nodes, or explicit WebSocket ports (no discovery), would shorten it.'
+      `Deploy to all green by size: ${pts.map((p) => `${p.rooms}: ${(p.deployMs / 1000).toFixed(2)} s wall, ${(p.deployCpuMs / 1000).toFixed(2)} s CPU, load ${p.load.toFixed(1)}`).join('; ')}. ` +
+      "Where the CPU is well under the wall time the Node-RED process was waiting for a core: the figure is the machine's load, and on a " +
+      'machine of its own the deploy takes about the CPU time. Where the CPU itself is over the target, the cost is the deploy (Node-RED ' +
+      'creating three nodes per Room) plus one config.json fetch and one handshake per Room; explicit WebSocket ports skip the fetch.'
     );
   },
   'mass-reconnect': (r) => {
     const m = r.scale!.reconnect!;
     return (
       `The last connection came ${(m.attemptsMs[m.attemptsMs.length - 1] / 1000).toFixed(2)} s after the drop and all were green after ` +
-      `${(m.readyMs / 1000).toFixed(2)} s. A gap between the two is the handshakes queuing in this process; a late last connection is ` +
-      'the backoff (a Room whose first retry failed waits 0.5-1 s, then 1-2 s, …).'
+      `${(m.readyMs / 1000).toFixed(2)} s, using ${(m.redCpuMs / 1000).toFixed(2)} s CPU in Node-RED and ${(m.roomsCpuMs / 1000).toFixed(2)} s in ` +
+      `the Rooms' process (load average ${m.load.toFixed(1)}). CPU well under the wall time means the processes waited for a core; ` +
+      'a late last connection with CPU to spare is the backoff (a Room whose first retry failed waits 0.5-1 s, then 1-2 s, …).'
     );
   },
   'sent-twice': (r) => {

@@ -58,6 +58,8 @@ function check(c: Omit<TargetCheck, 'pass'>): TargetCheck {
   return { ...c, pass };
 }
 
+const fmt0 = (v: number) => v.toFixed(0);
+
 /** The verdict word for a check. */
 export function verdict(c: TargetCheck): string {
   return c.pass ? 'PASS' : c.inconclusive ? 'INCONCLUSIVE' : 'FAIL';
@@ -229,7 +231,7 @@ export function evaluateTargets(r: BenchResults): TargetCheck[] {
         unit: 's',
         chartValue: s / 10,
         chartTarget: 1,
-        detail: 'discovery on: config.json fetched per Room',
+        detail: `discovery on; ${fmt0(top.deployCpuMs)} ms CPU in Node-RED, load average ${top.load.toFixed(1)}`,
       }),
     );
   }
@@ -247,7 +249,7 @@ export function evaluateTargets(r: BenchResults): TargetCheck[] {
         unit: 's',
         chartValue: s / 30,
         chartTarget: 1,
-        detail: `peak ${mr.peakPerS.toFixed(0)} attempts/s in ${mr.binMs} ms bins, ${mr.peakInOneS} in the busiest second`,
+        detail: `peak ${mr.peakPerS.toFixed(0)} attempts/s in ${mr.binMs} ms bins, ${mr.peakInOneS} in the busiest second; ${fmt0(mr.redCpuMs)} ms CPU in Node-RED`,
       }),
     );
     const c = mr.commands;

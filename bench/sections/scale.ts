@@ -1,3 +1,4 @@
+import os from 'node:os';
 import type { FlowNode } from '../lib/embedded-red';
 import type { EmulatorFarm, EmulatorPorts } from '../lib/emulator-farm';
 import type { Outcomes, RateFigures } from '../lib/fleet-driver';
@@ -7,8 +8,11 @@ import { median, percentile, wallMs } from '../lib/stats';
 
 export interface ScalePoint {
   rooms: number;
-  /** Deploy call to every room-command and room-event green, ms. */
+  /** Deploy call to every room-command and room-event green, ms; and the CPU the Node-RED process spent on it. */
   deployMs: number;
+  deployCpuMs: number;
+  /** 1-minute load average of the machine when the size was measured (others' work competes for the cores). */
+  load: number;
   /** Memory of the Node-RED process after forced GC, before the deploy (empty runtime) and with the Rooms. */
   rssBefore: number;
   heapBefore: number;
@@ -28,6 +32,12 @@ export interface MassReconnect {
   rooms: number;
   /** Drop to every node green again, ms. */
   readyMs: number;
+  /** Drop to the first node leaving green (the loss noticed in Node-RED), ms. */
+  noticedMs: number;
+  /** CPU spent from just before the drop (commands included) to all green: Node-RED, and the Rooms' process (ms). */
+  redCpuMs: number;
+  roomsCpuMs: number;
+  load: number;
   /** WebSocket connections the Rooms saw after the drop, ms after it (sorted). */
   attemptsMs: number[];
   binMs: number;
@@ -131,12 +141,18 @@ export async function runScale(farm: EmulatorFarm, responders: EmulatorFarm, opt
     try {
       const { flows, users, commands } = fleetFlows(rooms.slice(0, size), discoveringRoomConfig, METHOD);
       const before = await worker.memory();
-      const deployMs = await worker.call<number>('deployTimed', { flows, ids: users, timeoutMs: 120_000 }, 130_000);
+      const deploy = await worker.call<{ ms: number; cpuMs: number }>(
+        'deployTimed',
+        { flows, ids: users, timeoutMs: 120_000 },
+        130_000,
+      );
       const after = await worker.memory();
       const idleCpu = await worker.call<number>('idleCpu', { ms: opts.idleMs }, opts.idleMs + 30_000);
       const point: ScalePoint = {
         rooms: size,
-        deployMs,
+        deployMs: deploy.ms,
+        deployCpuMs: deploy.cpuMs,
+        load: os.loadavg()[0],
         rssBefore: before.rss,
         heapBefore: before.heapUsed,
         rss: after.rss,
@@ -149,7 +165,7 @@ export async function runScale(farm: EmulatorFarm, responders: EmulatorFarm, opt
       };
       result.points.push(point);
       opts.log(
-        `  ${size} Room(s): all green ${deployMs.toFixed(0)} ms after deploy; RSS ${(after.rss / 1048576).toFixed(1)} MB ` +
+        `  ${size} Room(s): all green ${deploy.ms.toFixed(0)} ms after deploy (${deploy.cpuMs.toFixed(0)} ms CPU; load ${point.load.toFixed(1)}); RSS ${(after.rss / 1048576).toFixed(1)} MB ` +
           `(${(point.rssPerRoom / 1024).toFixed(0)} KB/Room), heap ${(after.heapUsed / 1048576).toFixed(1)} MB ` +
           `(${(point.heapPerRoom / 1024).toFixed(0)} KB/Room); idle CPU ${(idleCpu * 100).toFixed(2)}% of a core`,
       );
@@ -182,12 +198,17 @@ async function massReconnect(
   const since = wallMs() - 20;
   const indices = rooms.map((r) => r.index);
   const noticed = worker.waitAnyNotGreen(users, 20_000);
+  const red0 = await worker.call<NodeJS.CpuUsage>('cpu');
+  const rooms0 = await farm.cpu();
   // One command per Room just before the blink (some are on the wire when it comes) and one while it lasts.
   await worker.call('burst', { ids: commands });
   const { at: dropAt } = await farm.dropAll(indices);
-  await noticed;
+  const noticedAt = await noticed;
   await worker.call('burst', { ids: commands });
   const readyAt = await worker.waitAllGreen(users, 120_000, dropAt);
+  const red1 = await worker.call<NodeJS.CpuUsage>('cpu');
+  const rooms1 = await farm.cpu();
+  const cpuMs = (a: NodeJS.CpuUsage, b: NodeJS.CpuUsage) => (b.user - a.user + b.system - a.system) / 1000;
   const outcomes = await worker.call<Outcomes & { settled: boolean }>('settle', { timeoutMs: 60_000 }, 70_000);
   const counts = await farm.countRequests(METHOD, since, indices);
   let roomsOverSent = 0;
@@ -213,6 +234,10 @@ async function massReconnect(
   const out: MassReconnect = {
     rooms: rooms.length,
     readyMs: readyAt - dropAt,
+    noticedMs: noticedAt - dropAt,
+    redCpuMs: cpuMs(red0, red1),
+    roomsCpuMs: cpuMs(rooms0, rooms1),
+    load: os.loadavg()[0],
     attemptsMs,
     binMs,
     peakPerS: (Math.max(0, ...bins.values()) * 1000) / binMs,
@@ -220,9 +245,10 @@ async function massReconnect(
     commands: { ...summary, byNode: {}, received, repeatedIds, roomsOverSent },
   };
   log(
-    `  mass reconnect of ${rooms.length}: all green ${out.readyMs.toFixed(0)} ms after the drop; ${attemptsMs.length} connections, ` +
+    `  mass reconnect of ${rooms.length}: noticed ${out.noticedMs.toFixed(0)} ms and all green ${out.readyMs.toFixed(0)} ms after the drop; ${attemptsMs.length} connections, ` +
       `first ${attemptsMs[0]?.toFixed(0)} ms, median ${percentile(attemptsMs, 50).toFixed(0)} ms, last ${attemptsMs.at(-1)?.toFixed(0)} ms; ` +
-      `peak ${out.peakPerS.toFixed(0)}/s (${binMs} ms bins), ${peakInOneS} in the busiest second`,
+      `peak ${out.peakPerS.toFixed(0)}/s (${binMs} ms bins), ${peakInOneS} in the busiest second; CPU Node-RED ${out.redCpuMs.toFixed(0)} ms, ` +
+      `Rooms ${out.roomsCpuMs.toFixed(0)} ms; load ${out.load.toFixed(1)}`,
   );
   log(
     `  commands: ${outcomes.sent} sent, ${outcomes.ok} answered, ${outcomes.errors} errors ${JSON.stringify(outcomes.codes)}, ` +
@@ -239,7 +265,7 @@ async function fleetThroughput(
 ): Promise<FleetThroughput> {
   const rooms = await responders.start(size);
   const { flows, users, commands } = fleetFlows(rooms, roomConfig, FLEET_METHOD);
-  const deployMs = await worker.call<number>('deployTimed', { flows, ids: users, timeoutMs: 120_000 }, 130_000);
+  const deploy = await worker.call<{ ms: number }>('deployTimed', { flows, ids: users, timeoutMs: 120_000 }, 130_000);
   await worker.call('track', { exit: EXIT, err: ERR });
   await worker.call('connectRaw', { ports: rooms.map((r) => r.wsPort) }, 120_000);
   const { total, window } = opts.fleet;
@@ -272,7 +298,7 @@ async function fleetThroughput(
   await worker.deploy([]);
   const errors = rounds.reduce((s, x) => s + x.node.errors + x.raw.errors, 0);
   if (errors) throw new Error(`fleet throughput: ${errors} requests failed`);
-  return { rooms: size, total, window, method: FLEET_METHOD, deployMs, rounds };
+  return { rooms: size, total, window, method: FLEET_METHOD, deployMs: deploy.ms, rounds };
 }
 
 /** Median per-round ratio of the fleet throughput, room-command ÷ raw ws. */
