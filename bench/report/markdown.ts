@@ -211,8 +211,9 @@ export function resultsMarkdown(r: BenchResults, checks: TargetCheck[], notes: M
         `- CPU from just before the drop to all green (the commands included): Node-RED ${fmt(mr.redCpuMs)} ms, the Rooms' process ${fmt(mr.roomsCpuMs)} ms; load average ${mr.load.toFixed(1)} on ${r.machine.cpus} cores.`,
         `- Reconnections: ${fmt(t.length)}; first ${fmt(t[0] ?? NaN)} ms, p10 ${fmt(percentile(t, 10))} ms, median ${fmt(percentile(t, 50))} ms, ` +
           `p90 ${fmt(percentile(t, 90))} ms, last ${fmt(t[t.length - 1] ?? NaN)} ms after the drop.`,
-        `- **Peak ${fmt(mr.peakPerS)} attempts/s** (busiest ${mr.binMs} ms bin); ${fmt(mr.peakInOneS)} in the busiest second. The jitter of the first retry`,
-        `  (250–500 ms) spreads them; without it all ${fmt(mr.rooms)} would come in the same few milliseconds.`,
+        `- **Peak ${fmt(mr.peakPerS)} attempts/s** (busiest ${mr.binMs} ms bin); ${fmt(mr.peakInOneS)} in the busiest second. The backoff's jitter puts`,
+        '  the first retry of each Room 250–500 ms after its drop (0.5–1.0 × 500 ms); what spreads them further is the time each',
+        '  config.json fetch and handshake takes.',
         `- Commands: ${fmt(c.sent)} sent, ${fmt(c.ok)} answered, ${fmt(c.errors)} errors (${
           Object.entries(c.codes)
             .map(([k, v]) => `${k} ${v}`)
@@ -228,8 +229,8 @@ export function resultsMarkdown(r: BenchResults, checks: TargetCheck[], notes: M
         '',
         `### Commands across the fleet (${fmt(f.rooms)} Rooms)`,
         '',
-        `\`${f.method}\` to a random Room each, ${fmt(f.total)} per round with at most ${f.window} in flight (the highest rate this machine gives: more in`,
-        "flight only queues). room-command: the message enters the random Room's room-command node of the fleet flow above, deployed with",
+        `\`${f.method}\` to a random Room each, ${fmt(f.total)} per round with at most ${f.window} in flight, each path as fast as it goes`,
+        "(the window stays far below any queue bound). room-command: the message enters the random Room's room-command node of the fleet flow above, deployed with",
         `explicit WebSocket ports against ${fmt(f.rooms)} near-zero-cost responders (deploy to all green: ${fmt(f.deployMs)} ms). Baseline: ${fmt(f.rooms)}`,
         'hand-written `ws` clients in the same Node-RED process, one per responder, the same random traffic. Rounds alternate which goes first.',
         '',
