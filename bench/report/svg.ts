@@ -175,7 +175,7 @@ export function scaleSvg(s: ScaleResult, subtitle: string): string {
   const parts: string[] = [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="Helvetica, Arial, sans-serif" font-size="11">`,
     `<rect width="100%" height="100%" fill="#ffffff"/>`,
-    `<text x="${left}" y="20" font-size="14" font-weight="bold">One Node-RED, 1 to ${fmtTick(pts[pts.length - 1]?.rooms ?? 0)} Rooms (room-config + room-command + room-event each)</text>`,
+    `<text x="${left}" y="20" font-size="14" font-weight="bold">One Node-RED, 1 to ${(pts[pts.length - 1]?.rooms ?? 0).toLocaleString('en-US')} Rooms (room-config + room-command + room-event each)</text>`,
     `<text x="${left}" y="38" fill="#555">${esc(subtitle)}</text>`,
   ];
   const at = (k: number) => left + k * (pw + gap);
