@@ -26,7 +26,7 @@ export function chartSvg(checks: TargetCheck[], subtitle: string): string {
   parts.push(
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="Helvetica, Arial, sans-serif" font-size="11">`,
     `<rect width="100%" height="100%" fill="#ffffff"/>`,
-    `<text x="${left}" y="20" font-size="14" font-weight="bold">node-red-contrib-trueconf-room: measured vs target (ratios against baselines of the same run)</text>`,
+    `<text x="${left}" y="20" font-size="14" font-weight="bold">node-red-contrib-trueconf-room: measured vs target (ratios to baselines of the same run, or to a budget)</text>`,
     `<text x="${left}" y="38" fill="#555">${esc(subtitle)}</text>`,
   );
   // Grid and axis labels.
