@@ -1,7 +1,8 @@
 /**
- * Child process running its own embedded Node-RED, for measurements that need a fresh runtime: memory per
- * endpoint (a process per size, started with --expose-gc) and reconnect with operator settings (settings.js
- * keys are read once at start). Settings come in BENCH_RED_SETTINGS (JSON). Driven by RedWorker (red-handle.ts).
+ * Child process running its own embedded Node-RED, for measurements that need a fresh runtime: the scale
+ * curve (a process per Room count, started with --expose-gc; deploy, memory, idle CPU, mass reconnect and
+ * fleet commands measured in here) and reconnect with operator settings (settings.js keys are read once at
+ * start). Settings come in BENCH_RED_SETTINGS (JSON). Driven by RedWorker (red-handle.ts).
  */
 import { EmbeddedRed, FlowNode } from './embedded-red';
 import { FleetDriver } from './fleet-driver';
