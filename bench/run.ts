@@ -126,8 +126,14 @@ async function main(): Promise<void> {
         farm,
         responders,
         quick
-          ? { sizes: [1, 10, 50], idleMs: 1000, fleet: { total: 2000, window: 100, rounds: 2 }, log }
-          : { sizes: [1, 10, 100, 500, 1000], idleMs: 15_000, fleet: { total: 20_000, window: 200, rounds: 4 }, log },
+          ? { sizes: [1, 10, 50], idleMs: 1000, outageMs: 1000, fleet: { total: 2000, window: 100, rounds: 2 }, log }
+          : {
+              sizes: [1, 10, 100, 500, 1000],
+              idleMs: 15_000,
+              outageMs: 5000,
+              fleet: { total: 20_000, window: 200, rounds: 4 },
+              log,
+            },
       ),
     );
   } finally {

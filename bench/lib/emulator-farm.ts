@@ -43,9 +43,12 @@ export class EmulatorFarm {
     return this.ipc.call('restart', { index, downMs });
   }
 
-  /** Terminates every socket of the given Rooms (all when omitted) at once; resolves with the wall time. */
-  dropAll(indices?: number[]): Promise<{ at: number }> {
-    return this.ipc.call('dropAll', { indices });
+  /**
+   * Terminates every socket of the given Rooms (all when omitted) at once and, with downMs, refuses new
+   * connections for that long; resolves (when the Rooms are back) with the wall times of the drop and return.
+   */
+  dropAll(indices?: number[], downMs = 0): Promise<{ at: number; backAt: number }> {
+    return this.ipc.call('dropAll', { indices, downMs });
   }
 
   /** Per Room: requests of `method` received since `since` (wall ms) and how many repeated a requestId. */

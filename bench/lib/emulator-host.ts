@@ -59,10 +59,20 @@ serveIpc(async (cmd, req) => {
       return { downAt, backAt: wallMs() };
     }
     case 'dropAll': {
-      // A network blink: every Room's sockets terminate in the same tick; the Rooms stay reachable.
+      // Every Room's sockets terminate in the same tick. downMs 0: a network blink, the Rooms stay reachable;
+      // otherwise an outage: new connections (and config.json) are refused for downMs.
+      const list = indices(req.indices);
+      const downMs = Number(req.downMs ?? 0);
       const at = wallMs();
-      for (const r of indices(req.indices)) r.faults.dropConnections();
-      return { at };
+      for (const r of list) {
+        if (downMs > 0) r.faults.refuseConnections(true);
+        r.faults.dropConnections();
+      }
+      if (downMs > 0) {
+        await new Promise((resolve) => setTimeout(resolve, downMs));
+        for (const r of list) r.faults.refuseConnections(false);
+      }
+      return { at, backAt: downMs > 0 ? wallMs() : at };
     }
     case 'countRequests': {
       // Per Room: requests of `method` received at or after `since` (wall ms), and requestIds seen twice.

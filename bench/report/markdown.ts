@@ -195,25 +195,34 @@ export function resultsMarkdown(r: BenchResults, checks: TargetCheck[], notes: M
         `Empty runtime before the deploy: ${mb(base.rssBefore)} RSS, ${mb(base.heapBefore)} heap. RSS moves by a few MB between processes`,
         '(allocator, JIT), which divided by a small count swamps the per-Room figure; heap is the steadier one.',
       );
-    const mr = sc.reconnect;
-    if (mr) {
+    for (const mr of [sc.reconnect, sc.outage]) {
+      if (!mr) continue;
       const c = mr.commands;
       const t = mr.attemptsMs;
+      const blink = mr.downMs === 0;
       L.push(
         '',
-        `### Mass reconnect (${fmt(mr.rooms)} Rooms, default settings, discovery on)`,
+        blink
+          ? `### Mass reconnect: a network blink (${fmt(mr.rooms)} Rooms, default settings, discovery on)`
+          : `### Mass reconnect: a ${fmt(mr.downMs)} ms outage (${fmt(mr.rooms)} Rooms, default settings, discovery on)`,
         '',
-        "Every Room's socket is terminated in the same tick (a network blink: TCP gone, no close frame; the Rooms stay reachable).",
+        blink
+          ? "Every Room's socket is terminated in the same tick (TCP gone, no close frame); the Rooms stay reachable."
+          : `Every Room's socket is terminated in the same tick and the Rooms refuse connections (and config.json) for ${fmt(mr.downMs)} ms.`,
         'One command per Room is sent just before the drop and one more while the Rooms are down. Attempts are the WebSocket',
-        'connections the Rooms saw (each after a config.json fetch).',
+        'connections the Rooms saw (each after a config.json fetch); attempts the Rooms refused are not seen.',
         '',
-        `- **All ${fmt(mr.rooms)} green again ${(mr.readyMs / 1000).toFixed(2)} s after the drop** (the loss noticed in Node-RED after ${fmt(mr.noticedMs)} ms).`,
+        blink
+          ? `- **All ${fmt(mr.rooms)} green again ${(mr.readyMs / 1000).toFixed(2)} s after the drop** (the loss noticed in Node-RED after ${fmt(mr.noticedMs)} ms).`
+          : `- **All ${fmt(mr.rooms)} green again ${((mr.readyMs - mr.backMs) / 1000).toFixed(2)} s after the Rooms were back** (${(mr.readyMs / 1000).toFixed(2)} s after the drop).`,
         `- CPU from just before the drop to all green (the commands included): Node-RED ${fmt(mr.redCpuMs)} ms, the Rooms' process ${fmt(mr.roomsCpuMs)} ms; load average ${mr.load.toFixed(1)} on ${r.machine.cpus} cores.`,
         `- Reconnections: ${fmt(t.length)}; first ${fmt(t[0] ?? NaN)} ms, p10 ${fmt(percentile(t, 10))} ms, median ${fmt(percentile(t, 50))} ms, ` +
           `p90 ${fmt(percentile(t, 90))} ms, last ${fmt(t[t.length - 1] ?? NaN)} ms after the drop.`,
-        `- **Peak ${fmt(mr.peakPerS)} attempts/s** (busiest ${mr.binMs} ms bin); ${fmt(mr.peakInOneS)} in the busiest second. The backoff's jitter puts`,
-        '  the first retry of each Room 250–500 ms after its drop (0.5–1.0 × 500 ms); what spreads them further is the time each',
-        '  config.json fetch and handshake takes.',
+        `- **Peak ${fmt(mr.peakPerS)} attempts/s** (busiest ${mr.binMs} ms bin); ${fmt(mr.peakInOneS)} in the busiest second.` +
+          (blink
+            ? " The backoff's jitter puts the first retry of each Room 250–500 ms after its drop (0.5–1.0 × 500 ms); what spreads them"
+            : ' Attempt n waits 500 ms × 2ⁿ × 0.5–1.0, so by the time the Rooms are back each one is in a wider jitter window; what spreads them'),
+        '  further is the time each config.json fetch and handshake takes.',
         `- Commands: ${fmt(c.sent)} sent, ${fmt(c.ok)} answered, ${fmt(c.errors)} errors (${
           Object.entries(c.codes)
             .map(([k, v]) => `${k} ${v}`)

@@ -1,4 +1,5 @@
 import type { MissNotes } from './markdown';
+import type { MassReconnect } from '../sections/scale';
 import { flatnessBase } from './targets';
 
 const us = (ms: number) => `${(ms * 1000).toFixed(0)} µs`;
@@ -101,10 +102,11 @@ export const missNotes: MissNotes = {
     );
   },
   'sent-twice': (r) => {
-    const c = r.scale!.reconnect!.commands;
+    const runs = [r.scale!.reconnect, r.scale!.outage].filter((x): x is MassReconnect => !!x);
+    const n = (f: (m: MassReconnect) => number) => runs.reduce((a, x) => a + f(x), 0);
     return (
-      `${c.roomsOverSent} Rooms received more requests than could have reached them, ${c.repeatedIds} requestIds arrived twice, ` +
-      `${c.endedTwice} messages ended twice. Any of these breaks the rule that a command is never sent twice: look at what the client does ` +
+      `${n((x) => x.commands.roomsOverSent)} Rooms received more requests than could have reached them, ` +
+      `${n((x) => x.commands.repeatedIds)} requestIds arrived twice, ${n((x) => x.commands.endedTwice)} messages ended twice. Any of these breaks the rule that a command is never sent twice: look at what the client does ` +
       'with requests in flight when the socket drops (they must fail with CONNECTION_LOST, never be re-sent).'
     );
   },

@@ -30,6 +30,10 @@ export interface ScalePoint {
 
 export interface MassReconnect {
   rooms: number;
+  /** 0: a network blink (Rooms reachable at once); otherwise how long the Rooms refused connections, ms. */
+  downMs: number;
+  /** Drop to the Rooms accepting connections again (0 for a blink), ms. */
+  backMs: number;
   /** Drop to every node green again, ms. */
   readyMs: number;
   /** Drop to the first node leaving green (the loss noticed in Node-RED), ms. */
@@ -76,13 +80,18 @@ export interface ScaleResult {
   idleMs: number;
   method: string;
   points: ScalePoint[];
+  /** Every socket dropped, the Rooms reachable at once (a network blink). */
   reconnect?: MassReconnect;
+  /** Every socket dropped and the Rooms unreachable for a while (a switch restarting). */
+  outage?: MassReconnect;
   fleet?: FleetThroughput;
 }
 
 export interface ScaleOptions {
   sizes: number[];
   idleMs: number;
+  /** Length of the outage scenario, ms. */
+  outageMs: number;
   fleet: { total: number; window: number; rounds: number };
   log: (line: string) => void;
 }
@@ -170,7 +179,9 @@ export async function runScale(farm: EmulatorFarm, responders: EmulatorFarm, opt
           `(${(point.heapPerRoom / 1024).toFixed(0)} KB/Room); idle CPU ${(idleCpu * 100).toFixed(2)}% of a core`,
       );
       if (size === largest) {
-        result.reconnect = await massReconnect(worker, farm, rooms.slice(0, size), users, commands, opts.log);
+        const fleet = { worker, farm, rooms: rooms.slice(0, size), users, commands, log: opts.log };
+        result.reconnect = await massReconnect(fleet, 0);
+        result.outage = await massReconnect(fleet, opts.outageMs);
         result.fleet = await fleetThroughput(worker, responders, size, opts);
       }
     } finally {
@@ -185,32 +196,41 @@ export async function runScale(farm: EmulatorFarm, responders: EmulatorFarm, opt
   return result;
 }
 
+interface Fleet {
+  worker: RedWorker;
+  farm: EmulatorFarm;
+  rooms: EmulatorPorts[];
+  users: string[];
+  commands: string[];
+  log: (line: string) => void;
+}
+
 async function massReconnect(
-  worker: RedWorker,
-  farm: EmulatorFarm,
-  rooms: EmulatorPorts[],
-  users: string[],
-  commands: string[],
-  log: (line: string) => void,
+  { worker, farm, rooms, users, commands, log }: Fleet,
+  downMs: number,
 ): Promise<MassReconnect> {
   await worker.call('track', { exit: EXIT, err: ERR });
-  // The emulator stamps requests with Date.now(); a little slack keeps clock rounding out of the count.
-  const since = wallMs() - 20;
   const indices = rooms.map((r) => r.index);
+  // Counts before and after, not a time window: no clock of another process decides what belongs to this run.
+  const before = await farm.countRequests(METHOD, 0, indices);
   const noticed = worker.waitAnyNotGreen(users, 20_000);
   const red0 = await worker.call<NodeJS.CpuUsage>('cpu');
   const rooms0 = await farm.cpu();
   // One command per Room just before the blink (some are on the wire when it comes) and one while it lasts.
   await worker.call('burst', { ids: commands });
-  const { at: dropAt } = await farm.dropAll(indices);
+  const dropping = farm.dropAll(indices, downMs);
   const noticedAt = await noticed;
   await worker.call('burst', { ids: commands });
+  const { at: dropAt, backAt } = await dropping;
   const readyAt = await worker.waitAllGreen(users, 120_000, dropAt);
   const red1 = await worker.call<NodeJS.CpuUsage>('cpu');
   const rooms1 = await farm.cpu();
   const cpuMs = (a: NodeJS.CpuUsage, b: NodeJS.CpuUsage) => (b.user - a.user + b.system - a.system) / 1000;
   const outcomes = await worker.call<Outcomes & { settled: boolean }>('settle', { timeoutMs: 60_000 }, 70_000);
-  const counts = await farm.countRequests(METHOD, since, indices);
+  const counts = (await farm.countRequests(METHOD, 0, indices)).map((c, i) => ({
+    received: c.received - before[i].received,
+    repeatedIds: c.repeatedIds - before[i].repeatedIds,
+  }));
   let roomsOverSent = 0;
   counts.forEach((c, i) => {
     const tally = outcomes.byNode[commands[i]] ?? { ok: 0, maybeSent: 0 };
@@ -233,6 +253,8 @@ async function massReconnect(
   const { byNode: _byNode, ...summary } = outcomes;
   const out: MassReconnect = {
     rooms: rooms.length,
+    downMs,
+    backMs: backAt - dropAt,
     readyMs: readyAt - dropAt,
     noticedMs: noticedAt - dropAt,
     redCpuMs: cpuMs(red0, red1),
@@ -245,7 +267,7 @@ async function massReconnect(
     commands: { ...summary, byNode: {}, received, repeatedIds, roomsOverSent },
   };
   log(
-    `  mass reconnect of ${rooms.length}: noticed ${out.noticedMs.toFixed(0)} ms and all green ${out.readyMs.toFixed(0)} ms after the drop; ${attemptsMs.length} connections, ` +
+    `  ${downMs ? `${downMs} ms outage` : 'blink'} of ${rooms.length}: noticed ${out.noticedMs.toFixed(0)} ms and all green ${out.readyMs.toFixed(0)} ms after the drop; ${attemptsMs.length} connections, ` +
       `first ${attemptsMs[0]?.toFixed(0)} ms, median ${percentile(attemptsMs, 50).toFixed(0)} ms, last ${attemptsMs.at(-1)?.toFixed(0)} ms; ` +
       `peak ${out.peakPerS.toFixed(0)}/s (${binMs} ms bins), ${peakInOneS} in the busiest second; CPU Node-RED ${out.redCpuMs.toFixed(0)} ms, ` +
       `Rooms ${out.roomsCpuMs.toFixed(0)} ms; load ${out.load.toFixed(1)}`,
