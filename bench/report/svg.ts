@@ -168,9 +168,11 @@ export function scaleSvg(s: ScaleResult, subtitle: string): string {
   const gap = 95;
   const left = 60;
   const top = 78;
-  const panels = s.reconnect ? 4 : 3;
-  const width = left + panels * (pw + gap) - gap + 20;
-  const height = top + ph + 60;
+  // Top row: the curves against the Room count; bottom row: the mass reconnects over time.
+  const rowH = ph + 95;
+  const rows = s.reconnect || s.outage ? 2 : 1;
+  const width = left + 3 * (pw + gap) - gap + 20;
+  const height = top + rows * rowH - 35;
   const pts = s.points;
   const parts: string[] = [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="Helvetica, Arial, sans-serif" font-size="11">`,
@@ -220,23 +222,24 @@ export function scaleSvg(s: ScaleResult, subtitle: string): string {
       { logX: true, target: 10, xLabel: 'Rooms (log scale)' },
     ),
   );
-  if (s.reconnect) {
-    const r = s.reconnect;
+  [s.reconnect, s.outage].forEach((r, k) => {
+    if (!r) return;
     const last = Math.max(r.readyMs, ...r.attemptsMs);
     const bins = Math.max(1, Math.ceil(last / r.binMs));
     const counts = new Array<number>(bins).fill(0);
     for (const t of r.attemptsMs) counts[Math.min(bins - 1, Math.floor(t / r.binMs))]++;
+    const what = r.downMs ? `${(r.downMs / 1000).toFixed(0)} s outage` : 'network blink';
     parts.push(
       ...panel(
-        at(3),
-        top,
-        pw,
+        at(k === 0 ? 0 : 1.5),
+        top + rowH,
+        k === 0 ? pw + 0.5 * (pw + gap) - gap : pw + 0.5 * (pw + gap),
         ph,
-        `Mass reconnect of ${r.rooms}: connections per ${r.binMs} ms`,
+        `Mass reconnect of ${r.rooms.toLocaleString('en-US')}, ${what}: connections per ${r.binMs} ms`,
         '',
         [
           {
-            name: `all green after ${(r.readyMs / 1000).toFixed(1)} s`,
+            name: `all green ${(r.readyMs / 1000).toFixed(1)} s after the drop${r.downMs ? ` (back at ${(r.backMs / 1000).toFixed(1)} s)` : ''}`,
             colour: '#1f6fb2',
             points: counts.map((c, i) => [(i * r.binMs) / 1000, c]),
           },
@@ -244,7 +247,7 @@ export function scaleSvg(s: ScaleResult, subtitle: string): string {
         { bars: true, xLabel: 's after every socket dropped' },
       ),
     );
-  }
+  });
   parts.push('</svg>');
   return parts.join('\n') + '\n';
 }
