@@ -215,7 +215,9 @@ export function resultsMarkdown(r: BenchResults, checks: TargetCheck[], notes: M
         blink
           ? `- **All ${fmt(mr.rooms)} green again ${(mr.readyMs / 1000).toFixed(2)} s after the drop** (the loss noticed in Node-RED after ${fmt(mr.noticedMs)} ms).`
           : `- **All ${fmt(mr.rooms)} green again ${((mr.readyMs - mr.backMs) / 1000).toFixed(2)} s after the Rooms were back** (${(mr.readyMs / 1000).toFixed(2)} s after the drop).`,
-        `- CPU from just before the drop to all green (the commands included): Node-RED ${fmt(mr.redCpuMs)} ms, the Rooms' process ${fmt(mr.roomsCpuMs)} ms; load average ${mr.load.toFixed(1)} on ${r.machine.cpus} cores.`,
+        `- CPU from just before the drop to all green (the commands included): Node-RED ${fmt(mr.redCpuMs)} ms (${fmt(mr.redCpuMs / mr.rooms)} ms per Room), ` +
+          `the Rooms' process ${fmt(mr.roomsCpuMs)} ms; load average ${mr.load.toFixed(1)} on ${r.machine.cpus} cores. Where the wall time is much longer`,
+        '  than the CPU, the processes were waiting for a core.',
         `- Reconnections: ${fmt(t.length)}; first ${fmt(t[0] ?? NaN)} ms, p10 ${fmt(percentile(t, 10))} ms, median ${fmt(percentile(t, 50))} ms, ` +
           `p90 ${fmt(percentile(t, 90))} ms, last ${fmt(t[t.length - 1] ?? NaN)} ms after the drop.`,
         `- **Peak ${fmt(mr.peakPerS)} attempts/s** (busiest ${mr.binMs} ms bin); ${fmt(mr.peakInOneS)} in the busiest second.` +
