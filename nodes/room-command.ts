@@ -1,4 +1,5 @@
-import { hasOutcome } from '../src/protocol';
+import { setMaxListeners } from 'node:events';
+import { DEFAULT_TUNING, hasOutcome, isRoomError } from '../src/protocol';
 import type { RequestOptions } from '../src/protocol/types';
 import {
   MAX_TIMEOUT_MS,
@@ -12,7 +13,10 @@ import { toBool } from './lib/endpoint-config';
 import { NodeCommandError, toNodeError } from './lib/errors';
 import { translator } from './lib/i18n';
 import type { DoneFunction, NodeDef, NodeRedApi, RuntimeNode } from './lib/node-red';
-import { attachToRoom } from './lib/room-user';
+import { attachToFleet } from './lib/fleet-attachment';
+import { chooseRoom } from './lib/room-choice';
+import { deployedRooms } from './lib/room-registry';
+import { attachToRoom, configuredRoom, type RoomAttachment } from './lib/room-user';
 import { tuningFromSettings } from './lib/settings';
 
 interface RoomCommandDef extends NodeDef {
@@ -24,12 +28,16 @@ interface RoomCommandDef extends NodeDef {
   waitForOutcome?: unknown;
   /** Extension: false lets methods the catalogue does not know through. Default true. */
   strict?: unknown;
+  /** Extension: msg.room picks one of the deployed room-configs by name (or id). */
+  roomFromMsg?: unknown;
 }
 
 interface InFlight {
   method: string;
   done: DoneFunction;
   settled: boolean;
+  /** Settles when the message has ended (output or error). */
+  ended?: Promise<void>;
 }
 
 export = function (RED: NodeRedApi): void {
@@ -50,14 +58,22 @@ export = function (RED: NodeRedApi): void {
     if (settings.params === undefined) node.error(t('errors.configuredParamsInvalid'));
     const waitForOutcome = toBool(def.waitForOutcome);
     const strict = def.strict === undefined || def.strict === null || def.strict === '' ? true : toBool(def.strict);
-    const outcomeTimeoutMs = Math.max(
-      OUTCOME_DEFAULT_TIMEOUT_MS,
-      tuningFromSettings(RED.settings).tuning.requestTimeoutMs ?? 0,
-    );
+    const { tuning } = tuningFromSettings(RED.settings);
+    const outcomeTimeoutMs = Math.max(OUTCOME_DEFAULT_TIMEOUT_MS, tuning.requestTimeoutMs ?? 0);
+    // The same bound as the client's queue: a flood while the Room is away fails fast instead of piling up.
+    const maxPending = tuning.maxQueued ?? DEFAULT_TUNING.maxQueued;
 
-    const attachment = attachToRoom(RED, node, def.room, t);
+    const roomFromMsg = toBool(def.roomFromMsg);
+    // In fleet mode the node holds every deployed room's connection and its status counts them.
+    const attachment: RoomAttachment = roomFromMsg
+      ? { room: configuredRoom(RED, def.room), detach: attachToFleet(deployedRooms, node, t).detach }
+      : attachToRoom(RED, node, def.room, t);
     // Requests still waiting for the Room; close() fails them so every message gets exactly one done().
     const inFlight = new Set<InFlight>();
+    // Cancels every request of this node in the pooled client, which outlives the node: on close, one still
+    // unsent is dropped and never reaches the Room. (One signal for all: a controller per message costs time.)
+    const closing = new AbortController();
+    setMaxListeners(0, closing.signal); // one listener per pending request, bounded by maxPending
     const settle = (entry: InFlight): boolean => {
       if (entry.settled) return false;
       entry.settled = true;
@@ -66,8 +82,9 @@ export = function (RED: NodeRedApi): void {
     };
 
     node.on('input', (msg, send, done) => {
-      const room = attachment.room;
-      if (!room) return done(new NodeCommandError('NO_CONFIG', t('errors.noConfig')));
+      const room = chooseRoom(msg, attachment.room, roomFromMsg, t);
+      if (room instanceof NodeCommandError) return done(room);
+      msg.room = room.roomName;
       if (room.configError !== undefined) {
         return done(new NodeCommandError('INVALID_CONFIG', t('errors.invalidConfig', { reason: room.configError })));
       }
@@ -77,20 +94,30 @@ export = function (RED: NodeRedApi): void {
       if (!client) return done(new NodeCommandError('NOT_CONNECTED', t('errors.notAttached')));
 
       const { method, params, timeoutMs } = parsed.value;
+      if (inFlight.size >= maxPending) {
+        return done(new NodeCommandError('QUEUE_FULL', t('errors.queueFull', { method, count: inFlight.size })));
+      }
       const useOutcome = waitForOutcome && hasOutcome(method);
       const options: RequestOptions =
         timeoutMs !== undefined
-          ? { strict, timeoutMs }
+          ? { strict, timeoutMs, signal: closing.signal }
           : useOutcome
-            ? { strict, timeoutMs: outcomeTimeoutMs }
-            : { strict };
+            ? { strict, timeoutMs: outcomeTimeoutMs, signal: closing.signal }
+            : { strict, signal: closing.signal };
       const entry: InFlight = { method, done, settled: false };
       inFlight.add(entry);
 
       // One promise layer between the Room's answer and send()/done() (a second .then cost a promise and a tick).
       const fail = (err: unknown): void => {
         if (!settle(entry)) return;
-        const error = toNodeError(err);
+        // Cancelled by close(): say in the user's language whether the command had gone out.
+        const error =
+          closing.signal.aborted && isRoomError(err) && err.code === 'CLOSED'
+            ? new NodeCommandError(
+                'CLOSED',
+                t(err.sent === false ? 'errors.closedUnsent' : 'errors.closed', { method }),
+              )
+            : toNodeError(err);
         // Room-side failures: the Room's own words go to the Catch node with the error.
         if (error.response !== undefined && (error.code === 'ROOM_ERROR' || error.code === 'OUTCOME_FAILED'))
           msg.payload = error.response;
@@ -99,7 +126,7 @@ export = function (RED: NodeRedApi): void {
         done(error);
       };
       if (useOutcome) {
-        client.requestOutcome(method, params, options).then(({ response, outcome }) => {
+        entry.ended = client.requestOutcome(method, params, options).then(({ response, outcome }) => {
           if (!settle(entry)) return;
           msg.payload = outcome;
           msg.response = response;
@@ -107,7 +134,7 @@ export = function (RED: NodeRedApi): void {
           done();
         }, fail);
       } else {
-        client.request(method, params, options).then((response) => {
+        entry.ended = client.request(method, params, options).then((response) => {
           if (!settle(entry)) return;
           msg.payload = response;
           send(msg);
@@ -117,11 +144,17 @@ export = function (RED: NodeRedApi): void {
     });
 
     node.on('close', (_removed: boolean, done: () => void) => {
-      for (const entry of [...inFlight]) {
-        if (settle(entry)) entry.done(new NodeCommandError('CLOSED', t('errors.closed', { method: entry.method })));
-      }
-      attachment.detach();
-      done();
+      // Cancel in the pooled client (it outlives this node): each request rejects at once with CLOSED, saying
+      // whether it had been sent, and one still queued never reaches the Room.
+      const pending = [...inFlight];
+      closing.abort();
+      void Promise.allSettled(pending.map((e) => e.ended)).then(() => {
+        for (const entry of pending) {
+          if (settle(entry)) entry.done(new NodeCommandError('CLOSED', t('errors.closed', { method: entry.method })));
+        }
+        attachment.detach();
+        done();
+      });
     });
   }
 

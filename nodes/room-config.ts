@@ -6,6 +6,7 @@ import { describeEndpoint, endpointKey, parseEndpoint, type RoomConfigProperties
 import { translator } from './lib/i18n';
 import type { NodeDef, NodeRedApi, RuntimeNode } from './lib/node-red';
 import { RoomConnection } from './lib/room-connection';
+import { deployedRooms, roomNameOf } from './lib/room-registry';
 import { settingDeclarations, tuningFromSettings } from './lib/settings';
 
 type RoomConfigDef = NodeDef & RoomConfigProperties;
@@ -24,13 +25,15 @@ function nodeLogger(node: RuntimeNode): Logger {
 
 export = function (RED: NodeRedApi): void {
   const t = translator(RED, 'room-config');
-  // Deployed config nodes by id, to warn about duplicates (copy/paste/import creates them) and for the
-  // admin routes' live lists.
-  const deployed = new Map<string, RoomConfigApi>();
+  // Deployed config nodes (lib/room-registry): duplicates to warn about (copy/paste/import creates them),
+  // the admin routes' live lists, and the rooms msg.room may pick.
+  const deployed = deployedRooms.deployed;
   function RoomConfig(this: RoomConfigNode, def: RoomConfigDef): void {
     RED.nodes.createNode(this, def);
     const node = this;
     node.name = def.name;
+    const roomName = roomNameOf(def.name, node.id);
+    if (deployedRooms.named(roomName).length > 0) node.warn(t('errors.duplicateName', { name: roomName }));
 
     const parsed = parseEndpoint(def, node.credentials, t);
     const configError = parsed.ok ? undefined : parsed.reason;
@@ -54,6 +57,9 @@ export = function (RED: NodeRedApi): void {
     }
 
     const api: Omit<RoomConfigApi, 'id' | 'type'> = {
+      get roomName(): string {
+        return roomName;
+      },
       get configError(): string | undefined {
         return connection.configError;
       },
@@ -78,10 +84,10 @@ export = function (RED: NodeRedApi): void {
     };
     // Define as accessors on the node itself: user nodes reach them through RED.nodes.getNode(id).
     Object.defineProperties(node, Object.getOwnPropertyDescriptors(api));
-    deployed.set(node.id, node as unknown as RoomConfigApi);
+    deployedRooms.add(node as unknown as RoomConfigApi);
 
     node.on('close', (removed: boolean, done: () => void) => {
-      if (deployed.get(node.id) === (node as unknown)) deployed.delete(node.id);
+      deployedRooms.remove(node as unknown as RoomConfigApi);
       // Users usually close first and have released the lease by now; the pool may still hold the socket.
       const client = connection.recentClient;
       connection.close();

@@ -5,7 +5,10 @@ import { toBool } from './lib/endpoint-config';
 import { translator } from './lib/i18n';
 import type { NodeDef, NodeRedApi, RuntimeNode } from './lib/node-red';
 import { parseEventNames } from './lib/event-names';
-import { attachToRoom } from './lib/room-user';
+import type { ConnectionSnapshot, RoomConfigApi } from './lib/config-api';
+import { attachToFleet } from './lib/fleet-attachment';
+import { deployedRooms } from './lib/room-registry';
+import { attachToRoom, configuredRoom } from './lib/room-user';
 
 interface RoomEventDef extends NodeDef {
   room?: string;
@@ -14,6 +17,8 @@ interface RoomEventDef extends NodeDef {
   topicPrefix?: unknown;
   /** Extension: also emit `<prefix>connection` messages on connection changes. */
   connectionEvents?: unknown;
+  /** Extension: emit the notifications (and connection changes) of every deployed room-config. */
+  allRooms?: unknown;
 }
 
 /** The subscription "every notification" in the core's router. */
@@ -34,33 +39,52 @@ export = function (RED: NodeRedApi): void {
     known ??= new Set(eventNames());
     for (const name of names) if (!known.has(name)) node.warn(t('errors.unknownEvent', { event: name }));
 
-    const tracker = toBool(def.connectionEvents) ? new ConnectionEventTracker() : undefined;
-    const attachment = attachToRoom(
-      RED,
-      node,
-      def.room,
-      t,
-      tracker &&
-        ((snapshot) => {
-          const payload = tracker.next(snapshot);
-          if (payload) node.send({ topic: `${prefix}connection`, payload });
-        }),
-    );
-    if (!attachment.room) node.warn(t('errors.noConfig'));
-
-    const unsubscribes: Unsubscribe[] = [];
-    const client = attachment.room?.client;
-    if (client) {
+    // `{room}` in the prefix is the room's name, so one node can publish to trueconf/{room}/event/.
+    const topicPrefixOf = (room: RoomConfigApi): string => prefix.split('{room}').join(room.roomName);
+    const withConnectionEvents = toBool(def.connectionEvents);
+    const trackers = new Map<RoomConfigApi, ConnectionEventTracker>();
+    const onSnapshot = (room: RoomConfigApi, snapshot: ConnectionSnapshot): void => {
+      if (!withConnectionEvents) return;
+      let tracker = trackers.get(room);
+      if (!tracker) trackers.set(room, (tracker = new ConnectionEventTracker()));
+      const payload = tracker.next(snapshot);
+      if (payload) node.send({ topic: `${topicPrefixOf(room)}connection`, payload, room: room.roomName });
+    };
+    /** Subscribes to the room's notifications; returns how to stop. */
+    const listen = (room: RoomConfigApi): Unsubscribe => {
+      const client = room.client;
+      const roomPrefix = topicPrefixOf(room);
       // Each node gets its own copy: a flow that edits msg.payload must not change what other nodes see.
       const emit = (notification: RoomNotification): void => {
-        node.send({ topic: prefix + notification.event, payload: structuredClone(notification) });
+        node.send({
+          topic: roomPrefix + notification.event,
+          payload: structuredClone(notification),
+          room: room.roomName,
+        });
       };
-      for (const name of names.length > 0 ? names : [ALL]) unsubscribes.push(client.subscribe(name, emit));
+      const stops = client ? (names.length > 0 ? names : [ALL]).map((name) => client.subscribe(name, emit)) : [];
+      return () => {
+        for (const stop of stops) stop();
+        trackers.delete(room);
+      };
+    };
+
+    let detach: () => void;
+    if (toBool(def.allRooms)) {
+      detach = attachToFleet(deployedRooms, node, t, { joined: listen, snapshot: onSnapshot }).detach;
+    } else {
+      const own = configuredRoom(RED, def.room);
+      const attachment = attachToRoom(RED, node, def.room, t, own && ((snapshot) => onSnapshot(own, snapshot)));
+      if (!own) node.warn(t('errors.noConfig'));
+      const stop = own && listen(own);
+      detach = () => {
+        stop?.();
+        attachment.detach();
+      };
     }
 
     node.on('close', (_removed: boolean, done: () => void) => {
-      for (const unsubscribe of unsubscribes.splice(0)) unsubscribe();
-      attachment.detach();
+      detach();
       done();
     });
   }

@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 'use strict';
+// Plain JavaScript: it must work before a build (--list, and the "run npm run build first" message without dist/).
 /*
  * Runs every test suite over the compiled tests in dist/test (run `npm run build` first; `npm test`
  * does both), each in its own mocha child process, one after another, streaming mocha's output.
@@ -27,7 +28,7 @@
  *   CI=true                          a missing Chromium fails the browser suite instead of skipping it
  *   TRUECONF_TEST_SUITE_TIMEOUT_S    hard limit per suite run in seconds (default 600); a run over it is killed
  *
- * Node 22 for Node-RED 5 comes from compat/node22 (`npm ci --prefix compat/node22`); it is installed here
+ * Node 22 for Node-RED 5 comes from test/tooling/node22 (`npm ci --prefix test/tooling/node22`); it is installed here
  * when missing, before the first suite that needs it.
  */
 const { spawn, spawnSync } = require('node:child_process');
@@ -39,8 +40,9 @@ const root = path.resolve(__dirname, '..');
 const distTest = path.join(root, 'dist', 'test');
 const mochaBin = path.join(root, 'node_modules', 'mocha', 'bin', 'mocha.js');
 const mocharc = path.join(root, '.mocharc.json');
-const reporter = path.join(__dirname, 'mocha-summary-reporter.js');
-const node22 = path.join(root, 'compat', 'node22', 'node_modules', 'node', 'bin', 'node');
+// Compiled from test/support/summary-reporter.ts, like the tests it reports on.
+const reporter = path.join(distTest, 'support', 'summary-reporter.js');
+const node22 = path.join(root, 'test', 'tooling', 'node22', 'node_modules', 'node', 'bin', 'node');
 const chromium = '/usr/bin/chromium';
 const isCI = process.env.CI === 'true';
 const suiteTimeoutMs = Number(process.env.TRUECONF_TEST_SUITE_TIMEOUT_S || 600) * 1000;
@@ -105,12 +107,16 @@ function ensureNode22() {
   if (fs.existsSync(node22)) return true;
   if (node22Attempted) return false;
   node22Attempted = true;
-  console.log('\n>>> Node 22 for Node-RED 5 is missing: npm ci --prefix compat/node22');
+  console.log('\n>>> Node 22 for Node-RED 5 is missing: npm ci --prefix test/tooling/node22');
   const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
-  const res = spawnSync(npm, ['ci', '--prefix', path.join(root, 'compat', 'node22'), '--no-audit', '--no-fund'], {
-    stdio: 'inherit',
-    cwd: root,
-  });
+  const res = spawnSync(
+    npm,
+    ['ci', '--prefix', path.join(root, 'test', 'tooling', 'node22'), '--no-audit', '--no-fund'],
+    {
+      stdio: 'inherit',
+      cwd: root,
+    },
+  );
   return res.status === 0 && fs.existsSync(node22);
 }
 
@@ -218,7 +224,7 @@ async function main() {
     // Every Node-RED 5 process (nodes-nr5, and any test spawning one) needs Node 22.
     if (!fs.existsSync(node22) && !ensureNode22()) {
       if (suite.node22) {
-        console.log(`\n!!! ${suite.name}: Node 22 could not be installed (npm ci --prefix compat/node22)`);
+        console.log(`\n!!! ${suite.name}: Node 22 could not be installed (npm ci --prefix test/tooling/node22)`);
         brokenRuns++;
         report.push({ name: suite.name, ms: 0, note: 'FAILED: Node 22 missing' });
         continue;

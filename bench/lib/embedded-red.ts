@@ -4,7 +4,6 @@ import path from 'node:path';
 import { EventEmitter } from 'node:events';
 import { wallMs } from './stats';
 
-/* eslint-disable @typescript-eslint/no-explicit-any */
 type AnyNode = any;
 export type FlowNode = Record<string, unknown> & { id: string; type: string };
 
@@ -48,7 +47,6 @@ export class EmbeddedRed extends EventEmitter {
     const userDir = fs.mkdtempSync(path.join(os.tmpdir(), 'trueconf-bench-red-'));
     fs.mkdirSync(path.join(userDir, 'node_modules'));
     fs.symlinkSync(repoRoot(), path.join(userDir, 'node_modules', 'node-red-contrib-trueconf-room'), 'dir');
-    // eslint-disable-next-line @typescript-eslint/no-var-requires
     const RED = require('node-red');
     RED.init({
       userDir,
@@ -72,7 +70,6 @@ export class EmbeddedRed extends EventEmitter {
 
   /** Version of the embedded Node-RED package. */
   get version(): string {
-    // eslint-disable-next-line @typescript-eslint/no-var-requires
     return require('node-red/package.json').version as string;
   }
 

@@ -1,7 +1,7 @@
 import { testConnection, testReachability } from '../../src/protocol';
 import { roomKey } from '../../src/protocol/endpoint';
 import { DEFAULT_TUNING } from '../../src/protocol/tuning';
-import type { Role } from '../../src/protocol/types';
+import type { EndpointOptions, Role } from '../../src/protocol/types';
 import type { RoomConfigApi } from './config-api';
 import { editorCatalogue } from './editor-catalogue';
 import { endpointKey, parseEndpoint, type RoomConfigProperties } from './endpoint-config';
@@ -28,6 +28,15 @@ export interface AdminRouteContext {
 /** Removes the secret from a text that might quote it (a Room error echoing the request, say). */
 export function scrub(text: string, secret: string | undefined): string {
   return secret && secret.length > 0 ? text.split(secret).join('***') : text;
+}
+
+/**
+ * May a secret saved for `saved` go to `tested`? Only to the same Room, and never with less certificate
+ * checking than it was saved with (tlsInsecure switched on in the dialog would send it unverified).
+ */
+export function storedSecretMayGo(saved: EndpointOptions, tested: EndpointOptions): boolean {
+  const verifies = (e: EndpointOptions) => e.rejectUnauthorized !== false;
+  return roomKey(saved) === roomKey(tested) && (verifies(tested) || !verifies(saved));
 }
 
 /** Two sessions collide when they would hold the same control mode; an automatic role may be either. */
@@ -98,10 +107,10 @@ export function registerAdminRoutes(RED: NodeRedApi, ctx: AdminRouteContext): vo
         res.json({ ok: false, message: parsed.reason });
         return;
       }
-      // A stored secret only goes to the Room it was saved for: otherwise anyone who may edit flows could
-      // send it to a host of their choosing by testing a changed address.
+      // A stored secret only goes to the Room it was saved for, as verified as it was saved: otherwise anyone
+      // who may edit flows could send it to a host of their choosing by testing a changed address.
       const savedFor = id ? ctx.deployed.get(id)?.endpoint : undefined;
-      if (useStored && secret !== undefined && (!savedFor || roomKey(savedFor) !== roomKey(parsed.endpoint))) {
+      if (useStored && secret !== undefined && (!savedFor || !storedSecretMayGo(savedFor, parsed.endpoint))) {
         res.json({ ok: false, message: t('test.storedSecretOtherRoom') });
         return;
       }

@@ -18,6 +18,8 @@ export type SnapshotListener = (snapshot: ConnectionSnapshot) => void;
 export interface RoomConfigApi {
   readonly type: 'room-config';
   readonly id: string;
+  /** The name msg.room routes by and reports: the node's name, or its id when it has none. */
+  readonly roomName: string;
   /** Translated reason when the configuration is invalid; undefined when it is fine. */
   readonly configError: string | undefined;
   /** The endpoint (with secret: never log it) when the configuration is valid. */

@@ -1,5 +1,7 @@
 import { catalogue, eventNames, methodNames, type ParamSpec } from '../../src/protocol/catalogue';
 import { hasOutcome, outcomeMethods } from '../../src/protocol';
+import { MAX_TIMEOUT_MS } from './command-input';
+import { SETTING_NAMES } from './settings';
 
 /** What the editor's method picker and parameter form need to know about one method. */
 export interface EditorMethod {
@@ -19,6 +21,10 @@ export interface EditorCatalogue {
   events: string[];
   appStates: Record<string, string>;
   outcomeMethods: string[];
+  /** The runtime's limits, so the editor judges a value as the runtime will. */
+  limits: { maxTimeoutMs: number };
+  /** The settings.js keys of this package (room-config's Advanced tab shows the values in force). */
+  settings: string[];
 }
 
 const DOC_PATTERN = 'https://trueconf.com/docs/videosdk/en/commands/';
@@ -49,6 +55,13 @@ export function editorCatalogue(): EditorCatalogue {
       ...docLink(name, spec.sources),
     };
   }
-  cached = { methods, events: eventNames(), appStates: { ...data.appStates }, outcomeMethods: [...outcomeMethods] };
+  cached = {
+    methods,
+    events: eventNames(),
+    appStates: { ...data.appStates },
+    outcomeMethods: [...outcomeMethods],
+    limits: { maxTimeoutMs: MAX_TIMEOUT_MS },
+    settings: [...SETTING_NAMES],
+  };
   return cached;
 }

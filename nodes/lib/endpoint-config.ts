@@ -1,4 +1,4 @@
-import { endpointKey as coreEndpointKey } from '../../src/protocol/endpoint';
+import { endpointKey as coreEndpointKey, hostProblem, instanceProblem } from '../../src/protocol/endpoint';
 import type { EndpointOptions } from '../../src/protocol/types';
 import type { Translate } from './i18n';
 
@@ -36,10 +36,6 @@ export function toBool(v: unknown): boolean {
   return v === true || v === 'true' || v === 1 || v === '1' || v === 'on';
 }
 
-// A host is a DNS name, IPv4 or IPv6 literal (with or without brackets): nothing with a scheme, path or space.
-const HOST_PATTERN = /^(\[[0-9A-Fa-f:.]+\]|[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*|[A-Za-z0-9]([A-Za-z0-9._-]*[A-Za-z0-9])?)$/;
-const INSTANCE_PATTERN = /^[A-Za-z0-9._-]+$/;
-
 /**
  * Turns the config node's properties and credentials into EndpointOptions, or a short readable reason
  * (translated) why not. The secret never appears in a reason.
@@ -54,7 +50,8 @@ export function parseEndpoint(
   if (isBlank(props.host)) return fail('hostMissing');
   if (typeof props.host !== 'string') return fail('hostInvalid');
   let host = props.host.trim();
-  if (!HOST_PATTERN.test(host)) return fail('hostInvalid');
+  // The core's rules (RFC 1123 names, IPv4, IPv6 with or without brackets), so nothing it would refuse gets this far.
+  if (hostProblem(host) !== undefined) return fail('hostInvalid');
   if (host.startsWith('[')) host = host.slice(1, -1);
 
   const port = toPort(props.port);
@@ -64,7 +61,7 @@ export function parseEndpoint(
   if (port === undefined && wsPort === undefined) return fail('portMissing');
 
   const instance = isBlank(props.instance) ? 'default' : String(props.instance).trim();
-  if (!INSTANCE_PATTERN.test(instance)) return fail('instanceInvalid');
+  if (instanceProblem(instance) !== undefined) return fail('instanceInvalid');
 
   const apiVersion = isBlank(props.apiVersion) ? '2' : String(props.apiVersion).trim();
   if (apiVersion !== '1' && apiVersion !== '2') return fail('apiVersionInvalid');

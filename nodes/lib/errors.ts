@@ -6,6 +6,8 @@ export type NodeErrorCode =
   | RoomErrorCode
   | 'NO_CONFIG' // no room-config node selected, or it is missing from the flows
   | 'INVALID_CONFIG' // the room-config node's configuration is invalid
+  | 'UNKNOWN_ROOM' // msg.room names no deployed room-config (or is not a string)
+  | 'AMBIGUOUS_ROOM' // msg.room names more than one deployed room-config
   | 'NO_METHOD' // neither the node, msg.method nor msg.topic names a method
   | 'INVALID_TIMEOUT' // msg.timeout is not a usable number of milliseconds
   | 'INTERNAL'; // anything unexpected (a bug): the message says what

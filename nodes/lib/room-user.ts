@@ -10,6 +10,12 @@ export interface RoomAttachment {
   detach(): void;
 }
 
+/** The room-config node a node's `room` property names, when it is deployed. */
+export function configuredRoom(RED: Pick<NodeRedApi, 'nodes'>, roomId: unknown): RoomConfigApi | undefined {
+  const found = typeof roomId === 'string' && roomId !== '' ? RED.nodes.getNode(roomId) : undefined;
+  return isRoomConfig(found) ? found : undefined;
+}
+
 /**
  * Connects a room-command/room-event node to its room-config node: registers as a user (so the config
  * node holds the pooled connection) and keeps the node's status in step with the connection.
@@ -21,12 +27,11 @@ export function attachToRoom(
   t: Translate,
   onSnapshot?: SnapshotListener,
 ): RoomAttachment {
-  const found = typeof roomId === 'string' && roomId !== '' ? RED.nodes.getNode(roomId) : undefined;
-  if (!isRoomConfig(found)) {
+  const room = configuredRoom(RED, roomId);
+  if (!room) {
     node.status(noConfigStatus(t));
     return { room: undefined, detach: () => undefined };
   }
-  const room = found;
   const setStatus = statusSetter((s) => node.status(s));
   room.register(node);
   const stop = room.onState((snapshot) => {

@@ -12,6 +12,7 @@ const SETTINGS = {
   roomConfigHeartbeatTimeoutMs: { field: 'heartbeatTimeoutMs', zeroAllowed: false },
   roomConfigRequestTimeoutMs: { field: 'requestTimeoutMs', zeroAllowed: false },
   roomConfigConnectTimeoutMs: { field: 'connectTimeoutMs', zeroAllowed: false },
+  roomConfigMaxQueued: { field: 'maxQueued', zeroAllowed: false },
 } as const satisfies Record<string, { field: keyof ClientTuning; zeroAllowed: boolean }>;
 
 export type SettingName = keyof typeof SETTINGS;

@@ -74,3 +74,56 @@ export function statusSetter(setStatus: (status: NodeStatus) => void): (status: 
     setStatus(status);
   };
 }
+
+/** The kinds a fleet status counts, in the order it lists them. */
+const FLEET_KINDS = [
+  'ready',
+  'connecting',
+  'unreachable',
+  'authFailed',
+  'displaced',
+  'invalidConfig',
+  'closed',
+] as const;
+type FleetKind = (typeof FLEET_KINDS)[number];
+
+function fleetKind(snapshot: ConnectionSnapshot): FleetKind {
+  if (snapshot.configError !== undefined) return 'invalidConfig';
+  switch (snapshot.state) {
+    case 'ready':
+      return 'ready';
+    case 'backoff':
+      return 'unreachable';
+    case 'auth-failed':
+      return 'authFailed';
+    case 'displaced':
+      return 'displaced';
+    case 'closed':
+      return 'closed';
+    default:
+      return 'connecting';
+  }
+}
+
+/**
+ * The status of a node that serves every deployed room: counts, e.g. "12 rooms: 11 ready, 1 unreachable".
+ * Green when all are ready, red when any is unreachable or rejects the credentials, yellow otherwise.
+ */
+export function fleetStatus(snapshots: Iterable<ConnectionSnapshot>, t: Translate): NodeStatus {
+  const counts = new Map<FleetKind, number>();
+  let total = 0;
+  for (const snapshot of snapshots) {
+    const kind = fleetKind(snapshot);
+    counts.set(kind, (counts.get(kind) ?? 0) + 1);
+    total++;
+  }
+  if (total === 0) return { fill: 'grey', shape: 'ring', text: t('status.fleetEmpty') };
+  const parts = FLEET_KINDS.filter((kind) => counts.has(kind))
+    .map((kind) => t('status.fleetPart', { count: counts.get(kind), state: t(`status.fleetKind.${kind}`) }))
+    .join(', ');
+  const text = t(total === 1 ? 'status.fleetOne' : 'status.fleet', { count: total, parts });
+  const ready = counts.get('ready') ?? 0;
+  if (ready === total) return { fill: 'green', shape: 'dot', text };
+  const red = (counts.get('unreachable') ?? 0) + (counts.get('authFailed') ?? 0) + (counts.get('invalidConfig') ?? 0);
+  return { fill: red > 0 ? 'red' : 'yellow', shape: 'ring', text };
+}

@@ -4,6 +4,7 @@ import { parseArgs } from 'node:util';
 import { appStateName } from '../protocol/catalogue';
 import { describeDefaultPeers } from './peers';
 import { RoomEmulator } from './room-emulator';
+import { numberedRoomNames, RoomFleet } from './room-fleet';
 import type { ModeAuth, RoomEmulatorOptions } from './types';
 
 /**
@@ -30,6 +31,8 @@ Options:
   --answer-delay <ms>      how long an answering callee takes (default 50)
   --tls-key <file>         serve wss:// and https:// with this key ...
   --tls-cert <file>        ... and this certificate
+  --rooms <n>              serve n Rooms (room1..roomN), each on its own web port from --web-port upward and
+                           its own free WebSocket port: a building to point one room-config per room at
   --quiet                  do not print API frames
   -h, --help               show this help
 
@@ -88,6 +91,7 @@ async function main(): Promise<void> {
         'answer-delay': { type: 'string' },
         'tls-key': { type: 'string' },
         'tls-cert': { type: 'string' },
+        rooms: { type: 'string' },
         quiet: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -114,16 +118,21 @@ async function main(): Promise<void> {
   } catch (err) {
     fail(`cannot read the TLS files: ${err instanceof Error ? err.message : String(err)}`);
   }
-  const room = new RoomEmulator({
+  const roomCount = int(v.rooms, '--rooms', 1, 1, 500);
+  const shared = {
     host: v.host ?? '127.0.0.1',
-    webPort: port(v['web-port'], '--web-port', 8080),
-    wsPort: port(v['ws-port'], '--ws-port', 8765),
     instance: v.instance ?? 'default',
     auth: { admin, user },
     appState: int(v['app-state'], '--app-state', 3, 0, 3),
     ringTimeoutMs: int(v['ring-timeout'], '--ring-timeout', 30_000, 0, 3_600_000),
     answerDelayMs: int(v['answer-delay'], '--answer-delay', 50, 0, 3_600_000),
     tls,
+  };
+  if (roomCount > 1) return serveBuilding(roomCount, port(v['web-port'], '--web-port', 8080), shared, v.quiet === true);
+  const room = new RoomEmulator({
+    ...shared,
+    webPort: port(v['web-port'], '--web-port', 8080),
+    wsPort: port(v['ws-port'], '--ws-port', 8765),
     log: v.quiet ? false : (line) => process.stdout.write(`${line}\n`),
   });
   try {
@@ -143,17 +152,47 @@ async function main(): Promise<void> {
       '',
     ].join('\n'),
   );
+  stopOnSignals(() => room.stop());
+}
+
+/** Ctrl-C or SIGTERM stops cleanly (exit 0); a second signal exits at once. */
+function stopOnSignals(stop: () => Promise<void>): void {
   let stopping = false;
   const shutdown = () => {
     if (stopping) process.exit(1);
     stopping = true;
-    room.stop().then(
+    stop().then(
       () => process.exit(0),
       () => process.exit(1),
     );
   };
   process.on('SIGINT', shutdown);
   process.on('SIGTERM', shutdown);
+}
+
+/** --rooms n: a building of Rooms in this one process, each line of the log prefixed with its room's name. */
+async function serveBuilding(
+  count: number,
+  firstWebPort: number,
+  shared: Omit<RoomEmulatorOptions, 'webPort' | 'wsPort' | 'log'>,
+  quiet: boolean,
+): Promise<void> {
+  const names = numberedRoomNames(count);
+  const fleet = new RoomFleet({ names, firstWebPort, room: { ...shared, log: false } });
+  try {
+    await fleet.start();
+  } catch (err) {
+    fail(`cannot start: ${err instanceof Error ? err.message : String(err)}`);
+  }
+  const lines = [`TrueConf Room emulator running ${count} Rooms`];
+  for (const { name, room } of fleet.rooms) {
+    lines.push(`  ${name.padEnd(8)} web port ${room.webPort}  ${room.url}  status ${room.webUrl}`);
+    if (!quiet)
+      room.on('request', (frame: { method?: unknown }) => process.stdout.write(`${name} <- ${String(frame.method)}\n`));
+  }
+  lines.push('Press Ctrl-C to stop.', '');
+  process.stdout.write(lines.join('\n'));
+  stopOnSignals(() => fleet.stop());
 }
 
 void main();

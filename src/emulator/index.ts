@@ -1,5 +1,6 @@
 /** The TrueConf Room emulator: a Room you can run (CLI: cli.ts) or start from a test. */
 export { RoomEmulator } from './room-emulator';
+export { numberedRoomNames, RoomFleet, type EmulatedRoomEntry, type RoomFleetOptions } from './room-fleet';
 export { DEFAULT_PEER_RULES, NO_ANSWER_CAUSE, scriptFor } from './peers';
 export { DEFAULT_DOMAIN } from './room-world';
 export type { FaultHooks } from './faults';

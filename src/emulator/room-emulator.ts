@@ -13,6 +13,7 @@ import { listen, listenOnFreePort } from './listen';
 import { handle } from './method-handlers';
 import { checkParams } from './param-check';
 import { fail, type Reply } from './reply';
+import { RoomState } from './room-state';
 import { RoomWorld } from './room-world';
 import { Sessions, type Session } from './sessions';
 import { Timers } from './timers';
@@ -33,7 +34,8 @@ import type {
  *
  * Events: 'connection' (connId), 'disconnect' (connId), 'request' (frame, connId), 'response' (frame, connId),
  * 'authenticated' ({connId, role}), 'deauthorized' ({connId, cause}), 'appState' (n),
- * 'notification' (name, fields) for every broadcast, 'restarted' ({wsPort}).
+ * 'notification' (name, fields) for every broadcast, 'restarted' ({wsPort}), 'poweredOff' ({method}) when a
+ * power command took the Room down (it comes back with 'restarted').
  */
 
 interface Connection extends Session {
@@ -44,6 +46,7 @@ interface Connection extends Session {
 const PATH_VERSIONS: Record<string, number> = { '/': 1, '/v1': 1, '/v2': 2 };
 const PRE_AUTH_METHODS = new Set(['auth', 'setUsedApiVersion']);
 const DEFAULT_WS_PORT_IN_USE_TRIES = 100;
+const DEFAULT_POWER_CYCLE_MS = 3000;
 
 export class RoomEmulator extends EventEmitter {
   readonly host: string;
@@ -58,6 +61,7 @@ export class RoomEmulator extends EventEmitter {
   private readonly book: AuthBook;
   private readonly sessions: Sessions;
   private readonly world: RoomWorld;
+  private readonly state: RoomState;
   private readonly timers: Timers;
   private readonly connections = new Map<number, Connection>();
   private readonly rawSockets = new Set<Socket | Duplex>();
@@ -68,6 +72,8 @@ export class RoomEmulator extends EventEmitter {
   private webPortValue = 0;
   private wsPortValue = 0;
   private running = false;
+  private poweredOff = false;
+  private readonly powerTimers: Timers;
 
   constructor(options: RoomEmulatorOptions = {}) {
     super();
@@ -84,6 +90,7 @@ export class RoomEmulator extends EventEmitter {
     const onError = (err: unknown) =>
       this.log.add('info', `emulator error: ${err instanceof Error ? err.message : String(err)}`);
     this.timers = new Timers(onError);
+    this.powerTimers = new Timers(onError);
     this.book = new AuthBook(options.auth);
     this.sessions = new Sessions(
       this.book,
@@ -99,11 +106,25 @@ export class RoomEmulator extends EventEmitter {
         ringTimeoutMs: options.ringTimeoutMs ?? 30_000,
         answerDelayMs: options.answerDelayMs ?? 50,
         httpPort: () => this.webPortValue,
+        appStateExtras: () => this.state.system.appStateExtras(),
+        onCallRecord: (record) => this.state.system.recordCall(record),
+        onServer: (name) => this.state.system.rememberServer(name),
+        onConferenceEnded: () => this.state.conferenceEnded(),
+        onParticipantLeft: (peerId) => this.state.participantLeft(peerId),
         onError,
       },
       (event, fields) => this.broadcast(event, fields),
       (state) => this.emit('appState', state),
     );
+    this.state = new RoomState({
+      notify: (event, fields) => this.broadcast(event, fields),
+      resolve: (id) => this.world.resolve(id),
+      domain: this.world.domain,
+      appStateChanged: () => this.world.announceAppState(),
+      conference: this.world.confs.view(),
+      far: { peers: options.peers ?? {}, answerDelayMs: options.answerDelayMs ?? 50 },
+      onError,
+    });
     // autoPong off: pongs are ours to send, so that stopPongs can make the link half-open.
     this.wss = new WebSocketServer({ noServer: true, autoPong: false, clientTracking: false });
     this.faults = this.makeFaultHooks();
@@ -133,7 +154,9 @@ export class RoomEmulator extends EventEmitter {
 
   async stop(): Promise<void> {
     this.running = false;
+    this.poweredOff = false;
     this.timers.clear();
+    this.powerTimers.clear();
     this.world.cancelTimers();
     this.terminateAll();
     for (const socket of this.rawSockets) socket.destroy();
@@ -150,17 +173,59 @@ export class RoomEmulator extends EventEmitter {
    */
   async restart(options: { wsPort?: number; forgetTokens?: boolean } = {}): Promise<void> {
     const old = this.wsPortValue;
+    await this.goDown(options.forgetTokens === true);
+    await this.comeUp(old, options.wsPort);
+  }
+
+  /** Every socket closes and the WebSocket server stops; calls end. */
+  private async goDown(forgetTokens: boolean): Promise<void> {
     this.timers.clear();
     this.terminateAll();
     await closeServer(this.wsServer);
     this.wsServer = undefined;
     this.world.resetAfterRestart();
-    if (options.forgetTokens) this.book.clearTokens();
-    if (options.wsPort !== undefined) await this.listenWs(options.wsPort, true);
+    this.state.resetAfterRestart();
+    if (forgetTokens) this.book.clearTokens();
+  }
+
+  /** The WebSocket comes back on `wsPort`, or on the next free port above the old one. */
+  private async comeUp(old: number, wsPort?: number): Promise<void> {
+    if (wsPort !== undefined) await this.listenWs(wsPort, true);
     else if (old + 1 <= 65535) await this.listenWs(old + 1, false, old);
     else await this.listenWs(0, true);
     this.log.add('info', `restarted: WebSocket moved from port ${old} to ${this.wsPortValue}`);
     this.emit('restarted', { wsPort: this.wsPortValue });
+  }
+
+  /**
+   * shutdown, shutdownSystem, rebootSystem: after the response, every connection closes and config.json
+   * answers 503; `powerCycleMs` later the Room is back, on the next free WebSocket port above the old one
+   * (as a restarted Room that finds its port taken), with its tokens forgotten (§2.5). A Room that was shut
+   * down coming back by itself stands for someone switching it on again [INF].
+   */
+  private powerCycle(method: string): void {
+    if (this.poweredOff || !this.running) return;
+    this.poweredOff = true;
+    const delay = this.options.powerCycleMs ?? DEFAULT_POWER_CYCLE_MS;
+    const old = this.wsPortValue;
+    this.log.add('info', `${method}: the Room goes down and comes back in ${delay} ms`);
+    this.emit('poweredOff', { method });
+    this.goDown(true).then(
+      () =>
+        this.powerTimers.after(delay, () => {
+          if (!this.running) return;
+          this.comeUp(old).then(
+            () => (this.poweredOff = false),
+            (err: Error) => this.log.add('info', `emulator error: cannot come back (${err.message})`),
+          );
+        }),
+      (err: Error) => this.log.add('info', `emulator error: ${err.message}`),
+    );
+  }
+
+  /** True between a power command and the Room coming back. */
+  get isPoweredOff(): boolean {
+    return this.poweredOff;
   }
 
   // ---- inspection -----------------------------------------------------------------------------------
@@ -203,6 +268,37 @@ export class RoomEmulator extends EventEmitter {
     return { ...this.world.settings };
   }
 
+  /** Sleep mode (setSleepMode / getSleepMode). */
+  get sleepMode(): boolean {
+    return this.state.system.sleepMode;
+  }
+
+  /** The address book's contacts (CallId form). */
+  get abook(): Array<{ peerId: string; peerDn: string; status: number }> {
+    return this.state.abook.list();
+  }
+
+  /** The selected devices and PTZ position (what getHardware / getPtzControls report). */
+  get devices(): {
+    audioCapturer: string;
+    audioRenderer: string;
+    videoCapturer: string;
+    ptz: { pan: number; tilt: number; zoom: number };
+  } {
+    const d = this.state.devices;
+    return {
+      audioCapturer: d.audioCapturer.name,
+      audioRenderer: d.audioRenderer.name,
+      videoCapturer: d.videoCapturer.name,
+      ptz: { ...d.ptz },
+    };
+  }
+
+  /** A file appears on the Room's embedded HTTP server (for setLogo, setBackground, addSlide, sendFile ...). Returns its fileId. */
+  addFile(fileName: string, size?: number): number {
+    return this.state.system.addFile(fileName, size);
+  }
+
   /** The Room's own id (login@server). */
   get roomId(): string {
     return this.world.roomId;
@@ -234,8 +330,47 @@ export class RoomEmulator extends EventEmitter {
     return this.world.incomingCall(options);
   }
 
-  participantJoins(options: { peerId: string; peerDn?: string }): void {
-    this.world.participantJoins(options);
+  /**
+   * Someone joins the conference: a new instance of that user (`user@server/INSTANCE`), unless `peerId` is an
+   * InstanceId already. Returns the participant's InstanceId.
+   */
+  participantJoins(options: { peerId: string; peerDn?: string }): string {
+    return this.world.participantJoins(options);
+  }
+
+  /** A participant speaks: in a smart meeting (VAD) they take a podium slot; the longest silent unpinned one leaves. */
+  participantSpeaks(peerId: string): void {
+    this.world.confs.podium.speak(peerId);
+  }
+
+  /** A participant of a role-based conference asks for the podium (acceptRequestToPodium / rejectRequestToPodium). */
+  requestPodium(peerId: string): void {
+    this.world.confs.podium.requestPodium(peerId);
+  }
+
+  /** The far owner invites the Room to the podium (acceptInvitationToPodium / rejectInvitationToPodium). */
+  inviteRoomToPodium(): void {
+    this.world.confs.podium.inviteRoomToPodium();
+  }
+
+  /** A participant asks to control the Room's camera (acceptRequestCameraControl / rejectRequestCameraControl). Returns their InstanceId. */
+  cameraControlRequest(callId: string): string {
+    return this.state.camera.incomingRequest(callId);
+  }
+
+  /** A chat message to the Room: from a peer, or (group) in the conference. */
+  incomingChatMessage(options: { peerId: string; message: string; group?: boolean }): void {
+    this.state.messaging.receive(options.peerId, options.message, options.group === true);
+  }
+
+  /** A participant (or peer) offers the Room a file (acceptFile / rejectFile). Returns the transfer id. */
+  incomingFile(options: { peerId: string; fileName: string; size?: number }): number {
+    return this.state.messaging.offer(options.peerId, options.fileName, options.size ?? 1024);
+  }
+
+  /** A participant asks to record the Room (allowRecord / denyRecord). */
+  recordRequest(peerId: string): void {
+    this.world.confs.moderation.recordRequest(peerId);
   }
 
   participantLeaves(peerId: string): boolean {
@@ -402,7 +537,12 @@ export class RoomEmulator extends EventEmitter {
         frame,
         session: conn,
         world: this.world,
+        state: this.state,
         sessions: this.sessions,
+        notify: (event, fields) => this.broadcast(event, fields),
+        resolve: (id) => this.world.resolve(id),
+        displayName: (id) => this.world.displayName(id),
+        powerCycle: (method) => this.powerCycle(method),
         samples: {
           domain: this.world.domain,
           roomId: this.world.roomId,
@@ -502,7 +642,7 @@ export class RoomEmulator extends EventEmitter {
   private webView() {
     return {
       instance: this.instance,
-      refusing: () => this.faultState.refusing,
+      refusing: () => this.faultState.refusing || this.poweredOff,
       configJson: () => ({
         config: {
           websocket: { hostname: null, port: this.wsPortValue },
@@ -520,6 +660,8 @@ export class RoomEmulator extends EventEmitter {
         pendingCall: this.world.pendingCall ?? null,
         conference: this.world.conference ?? null,
         mute: { ...this.world.mute },
+        sleepMode: this.state.system.sleepMode,
+        poweredOff: this.poweredOff,
         clients: this.clients().map(({ connId, role, apiVersion }) => ({ connId, role: role ?? null, apiVersion })),
         log: this.log.since(since),
       }),

@@ -14,19 +14,8 @@ export interface SampleContext {
 
 type Sample = unknown | ((ctx: SampleContext) => unknown);
 
-export function demoContacts(domain: string): Array<Record<string, unknown>> {
-  return [
-    { peerId: `alice@${domain}`, peerDn: 'Alice (answers)', status: 2 },
-    { peerId: `busy-bob@${domain}`, peerDn: 'Bob (busy)', status: 7 },
-    { peerId: `decline-dave@${domain}`, peerDn: 'Dave (declines)', status: 2 },
-    { peerId: `nobody-nick@${domain}`, peerDn: 'Nick (never answers)', status: 6 },
-    { peerId: `offline-olga@${domain}`, peerDn: 'Olga (offline)', status: 0 },
-  ];
-}
-
 const SAMPLES: Record<string, Sample> = {
   status: 0,
-  abook: (c: SampleContext) => demoContacts(c.domain),
   containersNames: [],
   name: 'Emulated Speakers',
   description: 'emulator',

@@ -59,12 +59,14 @@ export interface RoomEmulatorOptions {
   tls?: TlsOptions;
   /** room.requests keeps at most this many frames (the oldest tenth goes first), so a long demo run stays small. Default 100000. */
   maxRecordedRequests?: number;
+  /** After shutdown / shutdownSystem / rebootSystem, how long the Room stays down before it comes back. Default 3000. */
+  powerCycleMs?: number;
   /** Live log of API frames: true = console, a function = your sink. Secrets are masked. */
   log?: boolean | ((line: string) => void);
 }
 
 export interface EmulatedParticipant {
-  /** CallId form user@server (the real Room reports InstanceId user@server/xxxx; see README). */
+  /** InstanceId form user@server/INSTANCE: two instances of one user are two participants. */
   peerId: string;
   peerDn: string;
   /** 1 general, 2 owner (participantRoles in the catalogue). */
@@ -74,6 +76,18 @@ export interface EmulatedParticipant {
   video: number;
   /** true for the Room itself. */
   self: boolean;
+  /** On the podium (shown to everyone): roleEventOccured reports changes. */
+  broadcast: boolean;
+  /** Pinned to the podium in a smart meeting (pinUser). */
+  pinned: boolean;
+  /** Made a moderator by setModeratorRole (leaderType 1 on the wire [INF]). */
+  moderator: boolean;
+  inWaitingRoom: boolean;
+  /** Whether the Room receives this participant's audio / video (enableAudioReceiving / enableVideoReceiving). */
+  audioReceiving: boolean;
+  videoReceiving: boolean;
+  /** This participant records the Room (allowed by allowRecord). */
+  recordingMe: boolean;
 }
 
 export interface EmulatedConference {
@@ -83,6 +97,8 @@ export interface EmulatedConference {
   title: string;
   /** The owner's id: the Room itself for conferences it created or calls it placed. */
   owner: string;
+  /** Smart meeting: the podium follows voice activity (VAD), podium commands are inactive, pinUser works. */
+  smartMeeting: boolean;
   /** Includes the Room itself (first). */
   participants: EmulatedParticipant[];
 }

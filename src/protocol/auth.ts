@@ -44,3 +44,13 @@ export function authFailureHint(e: ResolvedEndpoint): string {
     ? `check the PIN/password for ${mode} (or choose "unsecured" if that mode has no protection)`
     : `${mode} is protected: choose "PIN or password" and enter it`;
 }
+
+/**
+ * Belt and braces: texts from the Room never carry our secret or token into logs and reasons. Even a
+ * 1-character PIN is masked: a garbled log line is better than a leaked secret.
+ */
+export function redact(text: string, secrets: readonly (string | undefined)[]): string {
+  let out = text;
+  for (const s of secrets) if (s) out = out.split(s).join('***');
+  return out;
+}

@@ -1,6 +1,13 @@
 import { EventEmitter } from 'node:events';
 import WebSocket from 'ws';
-import { authFailureHint, authFailureText, roleFromPrivileges, secretAuthParams, tokenAuthParams } from './auth';
+import {
+  authFailureHint,
+  authFailureText,
+  redact,
+  roleFromPrivileges,
+  secretAuthParams,
+  tokenAuthParams,
+} from './auth';
 import { backoffDelay } from './backoff';
 import { appStateName, authorizationNeededCauseText, DISPLACED_CAUSE, isAdminOnly } from './catalogue';
 import { discoverWsPort } from './discovery';
@@ -38,6 +45,12 @@ const DISPLACED_MIN_DELAY_MS = 1_000;
 const EXPIRED_IDS_KEPT = 1_000;
 /** A polite close gets this long for the closing handshake before the socket is destroyed. */
 const CLOSE_GRACE_MS = 1_000;
+/** A backlog goes out at most this many requests per event-loop turn... */
+const FLUSH_BATCH = 100;
+/** ...and only while the socket buffers less than this; the rest waits for the buffer to drain. */
+const FLUSH_HIGH_WATER_BYTES = 256 * 1024;
+/** How often a backlog held back by a full buffer looks again. */
+const FLUSH_RETRY_MS = 10;
 
 /** One request: either waiting for the connection (queue) or sent and waiting for its response (inflight). */
 interface Entry {
@@ -49,6 +62,9 @@ interface Entry {
   timeoutMs: number;
   /** The deadline; none for internal requests (their attempt has its own). */
   timer: NodeJS.Timeout | undefined;
+  /** The caller's cancellation, if any; its listener is removed when the entry settles. */
+  signal: AbortSignal | undefined;
+  onAbort: (() => void) | undefined;
   resolve(response: RoomResponse): void;
   reject(err: Error): void;
 }
@@ -83,7 +99,8 @@ function raceAbort<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
  * A connection to one TrueConf Room: discovery, socket, auth, reconnects, heartbeat, request/response
  * correlation and notification routing. Knows nothing of Node-RED.
  *
- * Events: 'state' (StateChange), 'notification' (RoomNotification), 'appState' (number).
+ * Events: 'state' (StateChange), 'notification' (RoomNotification), 'appState' (number), 'connectionLost'
+ * (reason: string; the socket went away, not just the authentication).
  */
 export class RoomClient extends EventEmitter {
   readonly endpoint: ResolvedEndpoint;
@@ -121,6 +138,7 @@ export class RoomClient extends EventEmitter {
   private heartbeatTimer?: NodeJS.Timeout;
   private pongTimer?: NodeJS.Timeout;
   private displacedResetTimer?: NodeJS.Timeout;
+  private flushTimer?: NodeJS.Timeout;
 
   private closing?: Promise<void>;
 
@@ -223,9 +241,17 @@ export class RoomClient extends EventEmitter {
     const ws = this.ws;
     this.ws = undefined;
     this.abortAttempt();
-    for (const t of ['retryTimer', 'connectTimer', 'displacedResetTimer'] as const) this.clearTimer(t);
+    for (const t of ['retryTimer', 'connectTimer', 'displacedResetTimer', 'flushTimer'] as const) this.clearTimer(t);
     this.stopHeartbeat();
-    this.failAll(() => new RoomError('CLOSED', 'the Room connection was closed'), true);
+    this.failAll(
+      (e, sent) =>
+        new RoomError(
+          'CLOSED',
+          `${e.method}: the Room connection was closed ${sent ? 'before the Room answered' : 'before it was sent'}`,
+          { method: e.method, sent },
+        ),
+      true,
+    );
     this.setState('closed', { reason: 'closed' });
     this.router.clear();
     this.closing = ws ? closeGently(ws) : Promise.resolve();
@@ -236,16 +262,49 @@ export class RoomClient extends EventEmitter {
 
   /**
    * Sends one request and resolves with the Room's response. Validation runs first: an invalid request
-   * is rejected and nothing is sent. Sent at most once; never re-sent after a reconnect.
+   * is rejected and nothing is sent. Sent at most once; never re-sent after a reconnect. While the
+   * connection is not ready it waits in a queue of at most `maxQueued` (QUEUE_FULL beyond it). A
+   * request cancelled with `opts.signal` before it was sent is never sent.
    */
   request(method: string, params: JsonObject = {}, opts: RequestOptions = {}): Promise<RoomResponse> {
     const entry = this.prepare(method, params, opts);
     if (entry instanceof RoomError) return Promise.reject(entry);
+    // A backlog still being flushed goes first, so requests keep their order.
+    const sendNow = this._state === 'ready' && this.queue.size === 0 && this.socketOpen();
+    if (!sendNow && this.queue.size >= this.tuning.maxQueued) {
+      return Promise.reject(
+        new RoomError(
+          'QUEUE_FULL',
+          `${method}: not sent, ${this.queue.size} requests already wait for the Room connection (${this._lastReason ?? `state ${this._state}`})`,
+          { method, sent: false },
+        ),
+      );
+    }
     return new Promise<RoomResponse>((resolve, reject) => {
-      entry.resolve = resolve;
-      entry.reject = reject;
-      entry.timer = setTimeout(() => this.onDeadline(entry), entry.timeoutMs);
-      if (this._state === 'ready' && this.socketOpen()) this.send(entry);
+      const signal = opts.signal;
+      if (signal) {
+        // Detach the cancellation on every ending, so a long-lived signal does not collect listeners.
+        const onAbort = () => this.cancel(entry);
+        entry.signal = signal;
+        entry.onAbort = onAbort;
+        entry.resolve = (r) => {
+          signal.removeEventListener('abort', onAbort);
+          resolve(r);
+        };
+        entry.reject = (e) => {
+          signal.removeEventListener('abort', onAbort);
+          reject(e);
+        };
+        signal.addEventListener('abort', onAbort, { once: true });
+      } else {
+        entry.resolve = resolve;
+        entry.reject = reject;
+      }
+      entry.timer = setTimeout(
+        this.guard('request deadline', () => this.onDeadline(entry)),
+        entry.timeoutMs,
+      );
+      if (sendNow) this.send(entry);
       else this.queue.set(entry.id, entry);
     });
   }
@@ -283,6 +342,8 @@ export class RoomClient extends EventEmitter {
   private prepare(method: string, params: JsonObject, opts: RequestOptions): Entry | RoomError {
     const invalid = validateRequest(method, params, { strict: opts.strict });
     if (invalid) return invalid;
+    if (opts.signal?.aborted)
+      return new RoomError('CLOSED', `${method}: cancelled before it was sent`, { method, sent: false });
     const timeoutMs = opts.timeoutMs ?? this.tuning.requestTimeoutMs;
     if (typeof timeoutMs !== 'number' || !Number.isFinite(timeoutMs) || timeoutMs <= 0) {
       return new RoomError(
@@ -315,6 +376,8 @@ export class RoomClient extends EventEmitter {
       internal: false,
       timeoutMs,
       timer: undefined,
+      signal: undefined,
+      onAbort: undefined,
       resolve: settleLater,
       reject: settleLater,
     };
@@ -370,6 +433,8 @@ export class RoomClient extends EventEmitter {
         internal: true,
         timeoutMs: 0,
         timer: undefined,
+        signal: undefined,
+        onAbort: undefined,
         resolve,
         reject,
       });
@@ -384,18 +449,37 @@ export class RoomClient extends EventEmitter {
       entry.reject(
         new RoomError(
           'NOT_CONNECTED',
-          `${entry.method}: not connected to the Room within ${entry.timeoutMs} ms (${why})`,
-          { method: entry.method },
+          `${entry.method}: not sent, not connected to the Room within ${entry.timeoutMs} ms (${why})`,
+          { method: entry.method, sent: false },
         ),
       );
     } else if (this.inflight.delete(entry.id)) {
       this.rememberExpired(entry.id);
       entry.reject(
-        new RoomError('TIMEOUT', `${entry.method}: no response from the Room within ${entry.timeoutMs} ms`, {
-          method: entry.method,
-        }),
+        new RoomError(
+          'TIMEOUT',
+          `${entry.method}: sent, but no response from the Room within ${entry.timeoutMs} ms (it may have run)`,
+          { method: entry.method, sent: true },
+        ),
       );
     }
+  }
+
+  /** The caller gave up (opts.signal): a queued request never goes out; a sent one is forgotten. */
+  private cancel(entry: Entry): void {
+    const queued = this.queue.delete(entry.id);
+    if (!queued && !this.inflight.delete(entry.id)) return;
+    clearTimeout(entry.timer);
+    if (!queued) this.rememberExpired(entry.id);
+    entry.reject(
+      new RoomError(
+        'CLOSED',
+        queued
+          ? `${entry.method}: cancelled before it was sent; it will not be sent`
+          : `${entry.method}: cancelled after it was sent; the Room may have run it`,
+        { method: entry.method, sent: !queued },
+      ),
+    );
   }
 
   private rememberExpired(id: string): void {
@@ -404,9 +488,23 @@ export class RoomClient extends EventEmitter {
       this.expiredIds.delete(this.expiredIds.values().next().value as string);
   }
 
+  /**
+   * Sends the backlog in batches, each only while the socket's buffer is below the high-water mark, so a
+   * long backlog neither blocks the event loop nor piles up in memory twice (queue and socket buffer).
+   */
   private flushQueue(): void {
-    for (const entry of [...this.queue.values()]) {
+    this.clearTimer('flushTimer');
+    let sent = 0;
+    for (const entry of this.queue.values()) {
       if (this._state !== 'ready' || !this.socketOpen()) return;
+      if (sent >= FLUSH_BATCH || this.ws!.bufferedAmount >= FLUSH_HIGH_WATER_BYTES) {
+        const wait = sent >= FLUSH_BATCH ? 0 : FLUSH_RETRY_MS;
+        this.flushTimer = setTimeout(
+          this.guard('queue flush', () => this.flushQueue()),
+          wait,
+        );
+        return;
+      }
       this.queue.delete(entry.id);
       // The role may only be known now: an admin-only request queued before auth must not go out as user.
       if (this.role === 'user' && isAdminOnly(entry.method)) {
@@ -415,17 +513,23 @@ export class RoomClient extends EventEmitter {
         continue;
       }
       this.send(entry);
+      sent++;
     }
   }
 
-  /** Rejects in-flight requests (and, with `queued`, waiting ones too). */
-  private failAll(makeError: (entry: Entry) => Error, queued: boolean): void {
-    const entries = [...this.inflight.values(), ...(queued ? this.queue.values() : [])];
+  /** Rejects in-flight requests (and, with `queued`, waiting ones too); `sent` tells makeError which. */
+  private failAll(makeError: (entry: Entry, sent: boolean) => Error, queued: boolean): void {
+    const inflight = [...this.inflight.values()];
+    const waiting = queued ? [...this.queue.values()] : [];
     this.inflight.clear();
     if (queued) this.queue.clear();
-    for (const e of entries) {
+    for (const e of inflight) {
       clearTimeout(e.timer);
-      e.reject(e.internal ? new AttemptFailure(makeError(e).message) : makeError(e));
+      e.reject(e.internal ? new AttemptFailure(makeError(e, true).message) : makeError(e, true));
+    }
+    for (const e of waiting) {
+      clearTimeout(e.timer);
+      e.reject(makeError(e, false));
     }
   }
 
@@ -446,16 +550,19 @@ export class RoomClient extends EventEmitter {
     const controller = new AbortController();
     this.attempt = controller;
     const ms = this.tuning.connectTimeoutMs;
-    this.connectTimer = setTimeout(() => {
-      controller.abort(new AttemptFailure(`not connected within ${ms} ms (stuck while ${this._state})`));
-    }, ms);
+    this.connectTimer = setTimeout(
+      this.guard('connect deadline', () => {
+        controller.abort(new AttemptFailure(`not connected within ${ms} ms (stuck while ${this._state})`));
+      }),
+      ms,
+    );
     this.runAttempt(controller.signal, reuseSocket).then(
-      () => {
+      this.guard('connection attempt', () => {
         if (this.attempt !== controller) return;
         this.endAttempt();
         this.becomeReady();
-      },
-      (err: unknown) => {
+      }),
+      this.guard('connection attempt', (err: unknown) => {
         if (this.attempt !== controller) return; // superseded or closed
         this.endAttempt();
         const reason = err instanceof Error ? err.message : String(err);
@@ -464,7 +571,7 @@ export class RoomClient extends EventEmitter {
           this.dropSocket(reason);
           this.enterBackoff(reason);
         }
-      },
+      }),
     );
   }
 
@@ -524,15 +631,21 @@ export class RoomClient extends EventEmitter {
     this.wsOpened = false;
     this.lastSocketError = undefined;
     this.closeReasonOverride = undefined;
-    ws.on('message', (data, isBinary) => {
-      if (ws === this.ws) this.onFrame(data, isBinary);
-    });
+    ws.on(
+      'message',
+      this.guard('incoming frame', (data: WebSocket.RawData, isBinary: boolean) => {
+        if (ws === this.ws) this.onFrame(data, isBinary);
+      }),
+    );
     ws.on('error', (err) => {
       if (ws === this.ws) this.lastSocketError = err.message;
     });
-    ws.on('close', (code) => {
-      if (ws === this.ws) this.onSocketClosed(code);
-    });
+    ws.on(
+      'close',
+      this.guard('socket close', (code: number) => {
+        if (ws === this.ws) this.onSocketClosed(code);
+      }),
+    );
     ws.on('pong', () => {
       if (ws === this.ws) this.clearTimer('pongTimer');
     });
@@ -577,17 +690,23 @@ export class RoomClient extends EventEmitter {
     this.setState('ready');
     this.startHeartbeat();
     this.clearTimer('displacedResetTimer');
-    this.displacedResetTimer = setTimeout(() => {
-      this.displacedResetTimer = undefined;
-      this.displacedCount = 0;
-    }, DISPLACED_RESET_MS);
+    this.displacedResetTimer = setTimeout(
+      this.guard('displacement reset', () => {
+        this.displacedResetTimer = undefined;
+        this.displacedCount = 0;
+      }),
+      DISPLACED_RESET_MS,
+    );
     this.flushQueue();
     this.fetchAppState();
   }
 
   private fetchAppState(): void {
     const controller = new AbortController();
-    const timer = setTimeout(() => controller.abort(new AttemptFailure('no answer')), this.tuning.requestTimeoutMs);
+    const timer = setTimeout(
+      this.guard('app state request', () => controller.abort(new AttemptFailure('no answer'))),
+      this.tuning.requestTimeoutMs,
+    );
     this.internalRequest('getAppState', {}, controller.signal).then(
       (r) => {
         clearTimeout(timer);
@@ -614,10 +733,13 @@ export class RoomClient extends EventEmitter {
     });
     this.attemptCount++;
     this.setState('backoff', { reason, retryInMs: delay, attempt: this.attemptCount });
-    this.retryTimer = setTimeout(() => {
-      this.retryTimer = undefined;
-      this.beginAttempt(false);
-    }, delay);
+    this.retryTimer = setTimeout(
+      this.guard('reconnect', () => {
+        this.retryTimer = undefined;
+        this.beginAttempt(false);
+      }),
+      delay,
+    );
   }
 
   private enterAuthFailed(reason: string): void {
@@ -627,10 +749,13 @@ export class RoomClient extends EventEmitter {
     // Waiting cannot help: everything queued fails now, and new requests fail at once (prepare()).
     this.failQueued((e) => this.authFailedError(e.method));
     this.logger.warn(`TrueConf Room ${this.endpoint.host}: ${reason}; next attempt in ${Math.round(wait / 1000)} s`);
-    this.retryTimer = setTimeout(() => {
-      this.retryTimer = undefined;
-      this.beginAttempt(false);
-    }, wait);
+    this.retryTimer = setTimeout(
+      this.guard('reconnect', () => {
+        this.retryTimer = undefined;
+        this.beginAttempt(false);
+      }),
+      wait,
+    );
   }
 
   private onSocketClosed(code: number): void {
@@ -657,16 +782,19 @@ export class RoomClient extends EventEmitter {
   private dropSocket(reason: string): void {
     const ws = this.ws;
     this.stopHeartbeat();
+    this.clearTimer('flushTimer');
     this.failAll(
       (e) =>
         new RoomError('CONNECTION_LOST', `${e.method}: connection lost before the Room answered (${reason})`, {
           method: e.method,
+          sent: true,
         }),
       false,
     );
     if (!ws) return;
     this.ws = undefined;
     void closeGently(ws);
+    this.safeEmit('connectionLost', reason);
   }
 
   private socketOpen(): boolean {
@@ -709,10 +837,13 @@ export class RoomClient extends EventEmitter {
       }),
     );
     this.setState('displaced', { reason, retryInMs: delay, attempt: this.displacedCount });
-    this.retryTimer = setTimeout(() => {
-      this.retryTimer = undefined;
-      this.beginAttempt(this.socketOpen());
-    }, delay);
+    this.retryTimer = setTimeout(
+      this.guard('re-authentication', () => {
+        this.retryTimer = undefined;
+        this.beginAttempt(this.socketOpen());
+      }),
+      delay,
+    );
   }
 
   // ---------------------------------------------------------------- heartbeat
@@ -721,22 +852,28 @@ export class RoomClient extends EventEmitter {
     this.stopHeartbeat();
     const interval = this.tuning.heartbeatIntervalMs;
     if (!interval) return;
-    this.heartbeatTimer = setInterval(() => {
-      const ws = this.ws;
-      if (!ws || ws.readyState !== WebSocket.OPEN || this.pongTimer) return;
-      const timeoutMs = this.tuning.heartbeatTimeoutMs;
-      this.pongTimer = setTimeout(() => {
-        this.pongTimer = undefined;
-        if (ws !== this.ws) return;
-        this.closeReasonOverride = `connection lost (no answer to the heartbeat within ${timeoutMs} ms)`;
-        ws.terminate();
-      }, timeoutMs);
-      try {
-        ws.ping();
-      } catch (err) {
-        this.logger.debug(`heartbeat ping failed: ${err instanceof Error ? err.message : String(err)}`);
-      }
-    }, interval);
+    this.heartbeatTimer = setInterval(
+      this.guard('heartbeat', () => {
+        const ws = this.ws;
+        if (!ws || ws.readyState !== WebSocket.OPEN || this.pongTimer) return;
+        const timeoutMs = this.tuning.heartbeatTimeoutMs;
+        this.pongTimer = setTimeout(
+          this.guard('heartbeat deadline', () => {
+            this.pongTimer = undefined;
+            if (ws !== this.ws) return;
+            this.closeReasonOverride = `connection lost (no answer to the heartbeat within ${timeoutMs} ms)`;
+            ws.terminate();
+          }),
+          timeoutMs,
+        );
+        try {
+          ws.ping();
+        } catch (err) {
+          this.logger.debug(`heartbeat ping failed: ${err instanceof Error ? err.message : String(err)}`);
+        }
+      }),
+      interval,
+    );
   }
 
   private stopHeartbeat(): void {
@@ -809,17 +946,32 @@ export class RoomClient extends EventEmitter {
     }
   }
 
-  /** Belt and braces: texts from the Room never carry our secret or token into logs and reasons. */
   private redact(text: string): string {
-    let out = text;
-    for (const s of [this.endpoint.secret, this.token]) {
-      if (s && s.length >= 3) out = out.split(s).join('***');
-    }
-    return out;
+    return redact(text, [this.endpoint.secret, this.token]);
+  }
+
+  /**
+   * Wraps a timer or socket callback: a bug of ours that throws there is logged instead of escaping to
+   * the event loop, where it would take the whole Node-RED process down.
+   */
+  private guard<A extends unknown[]>(what: string, fn: (...args: A) => void): (...args: A) => void {
+    return (...args: A) => {
+      try {
+        fn(...args);
+      } catch (err) {
+        try {
+          this.logger.error(
+            `TrueConf Room ${this.endpoint.host}: internal error in ${what}: ${err instanceof Error ? err.message : String(err)}`,
+          );
+        } catch {
+          // The logger itself failed; nothing sensible left to do.
+        }
+      }
+    };
   }
 
   private clearTimer(
-    name: 'retryTimer' | 'connectTimer' | 'heartbeatTimer' | 'pongTimer' | 'displacedResetTimer',
+    name: 'retryTimer' | 'connectTimer' | 'heartbeatTimer' | 'pongTimer' | 'displacedResetTimer' | 'flushTimer',
   ): void {
     const t = this[name];
     if (t !== undefined) {

@@ -49,6 +49,8 @@ export function discoverWsPort(target: DiscoveryTarget, timeoutMs: number, signa
       reject(new DiscoveryError('discovery aborted'));
       return;
     }
+    let req: http.ClientRequest | undefined;
+    let timer: NodeJS.Timeout | undefined;
     const onAbort = () => fail('discovery aborted');
     const finish = () => {
       settled = true;
@@ -58,7 +60,7 @@ export function discoverWsPort(target: DiscoveryTarget, timeoutMs: number, signa
     const fail = (message: string) => {
       if (settled) return;
       finish();
-      req.destroy();
+      req?.destroy();
       reject(new DiscoveryError(message));
     };
     const done = (port: number) => {
@@ -66,41 +68,47 @@ export function discoverWsPort(target: DiscoveryTarget, timeoutMs: number, signa
       finish();
       resolve(port);
     };
+    try {
+      req = get(url, options, (res) => {
+        if (res.statusCode !== 200) {
+          res.resume();
+          const hint = res.statusCode === 404 ? ' (is the instance name right?)' : '';
+          fail(`${url} answered HTTP ${res.statusCode}${hint}`);
+          return;
+        }
+        const chunks: Buffer[] = [];
+        let size = 0;
+        res.on('data', (chunk: Buffer) => {
+          size += chunk.length;
+          if (size > MAX_BODY_BYTES) fail(`${url} is larger than ${MAX_BODY_BYTES} bytes; not a Room config.json`);
+          else chunks.push(chunk);
+        });
+        res.on('error', (err) => fail(`reading ${url} failed: ${err.message}`));
+        res.on('end', () => {
+          let body: unknown;
+          try {
+            body = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+          } catch {
+            fail(`${url} is not valid JSON`);
+            return;
+          }
+          const port = (body as { config?: { websocket?: { port?: unknown } } } | null)?.config?.websocket?.port;
+          // Some writers may store the port as a string; accept a numeric string too.
+          const n = typeof port === 'string' && /^\d+$/.test(port) ? Number(port) : port;
+          if (typeof n !== 'number' || !Number.isInteger(n) || n < 1 || n > 65535) {
+            fail(`${url} has no valid config.websocket.port`);
+            return;
+          }
+          done(n);
+        });
+      });
+    } catch (err) {
+      // http.get throws at once on a URL it cannot parse: fail before any timer exists.
+      fail(`cannot reach ${url}: ${err instanceof Error ? err.message : String(err)}`);
+      return;
+    }
     // `timeout` on the request only covers socket idleness; this covers the whole exchange.
-    const timer = setTimeout(() => fail(`no answer from ${url} within ${timeoutMs} ms`), timeoutMs);
-    const req = get(url, options, (res) => {
-      if (res.statusCode !== 200) {
-        res.resume();
-        const hint = res.statusCode === 404 ? ' (is the instance name right?)' : '';
-        fail(`${url} answered HTTP ${res.statusCode}${hint}`);
-        return;
-      }
-      const chunks: Buffer[] = [];
-      let size = 0;
-      res.on('data', (chunk: Buffer) => {
-        size += chunk.length;
-        if (size > MAX_BODY_BYTES) fail(`${url} is larger than ${MAX_BODY_BYTES} bytes; not a Room config.json`);
-        else chunks.push(chunk);
-      });
-      res.on('error', (err) => fail(`reading ${url} failed: ${err.message}`));
-      res.on('end', () => {
-        let body: unknown;
-        try {
-          body = JSON.parse(Buffer.concat(chunks).toString('utf8'));
-        } catch {
-          fail(`${url} is not valid JSON`);
-          return;
-        }
-        const port = (body as { config?: { websocket?: { port?: unknown } } } | null)?.config?.websocket?.port;
-        // Some writers may store the port as a string; accept a numeric string too.
-        const n = typeof port === 'string' && /^\d+$/.test(port) ? Number(port) : port;
-        if (typeof n !== 'number' || !Number.isInteger(n) || n < 1 || n > 65535) {
-          fail(`${url} has no valid config.websocket.port`);
-          return;
-        }
-        done(n);
-      });
-    });
+    timer = setTimeout(() => fail(`no answer from ${url} within ${timeoutMs} ms`), timeoutMs);
     signal?.addEventListener('abort', onAbort, { once: true });
     req.on('timeout', () => fail(`no answer from ${url} within ${timeoutMs} ms`));
     req.on('error', (err) => fail(`cannot reach ${url}: ${err.message}`));

@@ -1,4 +1,5 @@
-import { createHash } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
+import { isIP } from 'node:net';
 import type { ApiVersion, AuthType, EndpointOptions, Role } from './types';
 
 /** An endpoint with defaults applied and every field checked. */
@@ -24,6 +25,50 @@ function checkPort(value: unknown, what: string): number {
   return n;
 }
 
+/** Longest instance name we accept: it is one path segment of the discovery URL. */
+const MAX_INSTANCE_LENGTH = 100;
+const HOST_LABEL = /^[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?$/;
+
+/**
+ * Why `host` is not a host we can connect to, or undefined when it is one: an IPv4 address, an IPv6
+ * address (bare or in brackets), or a DNS host name (RFC 1123: dot-separated labels of letters, digits and
+ * hyphens, at most 253 characters, the last label not all digits, which would make it a broken IPv4
+ * address). Everything else would make Node's URL parser throw later, far from the configuration.
+ */
+export function hostProblem(host: string): string | undefined {
+  const shown = host.length > 60 ? `${JSON.stringify(host.slice(0, 60))}...` : JSON.stringify(host);
+  if (/[\s/?#@]/.test(host) || /^[a-z][a-z0-9+.-]*:\/\//i.test(host))
+    return `host ${shown} must be a host name or IP address, not a URL (no scheme, path or spaces)`;
+  const bracketed = host.startsWith('[') && host.endsWith(']');
+  const bare = bracketed ? host.slice(1, -1) : host;
+  if (!bracketed && /^[^:]+:\d*$/.test(bare)) return `host ${shown} must not include a port: use the port field`;
+  if (bracketed || bare.includes(':')) {
+    if (isIP(bare) === 6 && !bare.includes('%')) return undefined;
+    return `host ${shown} is not a valid IPv6 address`;
+  }
+  if (isIP(bare) === 4) return undefined;
+  const name = bare.endsWith('.') ? bare.slice(0, -1) : bare;
+  const labels = name.split('.');
+  if (name.length > 253 || !labels.every((l) => HOST_LABEL.test(l)))
+    return `host ${shown} is not a valid host name (letters, digits, "-" and "." only) or IP address`;
+  if (/^\d+$/.test(labels[labels.length - 1])) return `host ${shown} is not a valid IPv4 address`;
+  return undefined;
+}
+
+/** Why `instance` cannot be the instance name of the discovery path, or undefined. */
+export function instanceProblem(instance: unknown): string | undefined {
+  if (
+    typeof instance !== 'string' ||
+    instance.length > MAX_INSTANCE_LENGTH ||
+    !/^[A-Za-z0-9._-]+$/.test(instance) ||
+    /^\.+$/.test(instance)
+  ) {
+    const shown = typeof instance === 'string' && instance.length > 60 ? `${instance.slice(0, 60)}...` : instance;
+    return `instance ${JSON.stringify(shown)} may contain only letters, digits, ".", "_" and "-" (at most ${MAX_INSTANCE_LENGTH}, not only dots)`;
+  }
+  return undefined;
+}
+
 /**
  * Applies defaults and rejects nonsense with a readable TypeError. Numbers given as strings (as they come
  * from an editor form) are accepted.
@@ -31,9 +76,10 @@ function checkPort(value: unknown, what: string): number {
 export function resolveEndpoint(e: EndpointOptions): ResolvedEndpoint {
   if (!e || typeof e !== 'object') throw new TypeError('endpoint options must be an object');
   if (typeof e.host !== 'string' || e.host.trim() === '') throw new TypeError('host must be a non-empty string');
-  const host = e.host.trim();
-  if (/[\s/?#@]/.test(host))
-    throw new TypeError(`host ${JSON.stringify(host)} must be a host name or IP address, not a URL`);
+  let host = e.host.trim();
+  const badHost = hostProblem(host);
+  if (badHost) throw new TypeError(badHost);
+  if (host.startsWith('[')) host = host.slice(1, -1);
   const tls = e.tls === true;
   const port = e.port === undefined || (e.port as unknown) === '' ? (tls ? 443 : 80) : checkPort(e.port, 'port');
   const wsPort =
@@ -41,9 +87,8 @@ export function resolveEndpoint(e: EndpointOptions): ResolvedEndpoint {
       ? undefined
       : checkPort(e.wsPort, 'wsPort');
   const instance = e.instance === undefined || e.instance === '' ? 'default' : e.instance;
-  if (typeof instance !== 'string' || !/^[A-Za-z0-9._-]+$/.test(instance)) {
-    throw new TypeError(`instance ${JSON.stringify(instance)} may contain only letters, digits, ".", "_" and "-"`);
-  }
+  const badInstance = instanceProblem(instance);
+  if (badInstance) throw new TypeError(badInstance);
   const apiVersion = e.apiVersion === undefined ? '2' : (String(e.apiVersion) as ApiVersion);
   if (apiVersion !== '1' && apiVersion !== '2')
     throw new TypeError(`apiVersion must be "1" or "2", got ${JSON.stringify(e.apiVersion)}`);
@@ -81,14 +126,22 @@ export function wsUrl(e: ResolvedEndpoint, wsPort: number): string {
   return `${e.tls ? 'wss' : 'ws'}://${hostForUrl(e.host)}:${wsPort}/v${e.apiVersion}`;
 }
 
+/** Keys the secret's fingerprint: it never leaves this process, so a key says nothing about the secret. */
+const FINGERPRINT_KEY = randomBytes(32);
+
+function fingerprint(text: string | undefined): string {
+  return text === undefined ? '' : createHmac('sha256', FINGERPRINT_KEY).update(text, 'utf8').digest('hex');
+}
+
 /**
  * Identity of an endpoint for sharing one connection: everything that changes where or how we connect.
- * The secret enters only as a hash, so the key can sit in memory and logs without revealing it.
+ * The secret enters only as a keyed hash. A plain SHA-256 of a 4-digit PIN is reversed by trying all
+ * 10,000, so even this key is never logged.
  */
 export function endpointKey(e: EndpointOptions): string {
   const r = resolveEndpoint(e);
-  const secretHash = r.secret === undefined ? '' : createHash('sha256').update(r.secret, 'utf8').digest('hex');
-  const caHash = r.ca === undefined ? '' : createHash('sha256').update(r.ca, 'utf8').digest('hex');
+  const secretHash = fingerprint(r.secret);
+  const caHash = fingerprint(r.ca);
   return JSON.stringify([
     r.host.toLowerCase(),
     r.port,

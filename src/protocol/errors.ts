@@ -10,6 +10,7 @@ export type RoomErrorCode =
   | 'ADMIN_ONLY' // admin-only method on a connection authenticated as user
   | 'TIMEOUT' // no response before the request's deadline
   | 'NOT_CONNECTED' // the connection did not become ready before the deadline
+  | 'QUEUE_FULL' // too many requests already wait for the connection; this one was not queued
   | 'CONNECTION_LOST' // the socket closed while the request was in flight
   | 'AUTH_FAILED' // the Room rejected the credentials; waiting cannot help
   | 'ROOM_ERROR' // the Room answered result:false
@@ -23,17 +24,23 @@ export class RoomError extends Error {
   readonly response?: RoomResponse | JsonObject;
   /** The method of the request that failed, when there was one. */
   readonly method?: string;
+  /**
+   * Whether the request had been written to the socket (the Room may have run it), for errors where the
+   * code alone does not say (CLOSED). false: it never left and never will.
+   */
+  readonly sent?: boolean;
 
   constructor(
     code: RoomErrorCode,
     message: string,
-    extra: { response?: RoomResponse | JsonObject; method?: string } = {},
+    extra: { response?: RoomResponse | JsonObject; method?: string; sent?: boolean } = {},
   ) {
     super(message);
     this.name = 'RoomError';
     this.code = code;
     this.response = extra.response;
     this.method = extra.method;
+    if (extra.sent !== undefined) this.sent = extra.sent;
   }
 }
 

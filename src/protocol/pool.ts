@@ -19,6 +19,26 @@ interface PoolEntry {
   room: string;
   refs: number;
   closeTimer?: NodeJS.Timeout;
+  /** Loggers of the current leases, newest last; the client logs through the newest. */
+  loggers: Logger[];
+  /** The logger of the last lease, kept for what the client logs in its grace period. */
+  lastLogger?: Logger;
+}
+
+const SILENT: Logger = { debug() {}, info() {}, warn() {}, error() {} };
+
+/** A logger that writes through whichever lease is newest, so log lines name a node that still exists. */
+function leaseLogger(entry: () => PoolEntry | undefined): Logger {
+  const current = (): Logger => {
+    const e = entry();
+    return (e && (e.loggers[e.loggers.length - 1] ?? e.lastLogger)) || SILENT;
+  };
+  return {
+    debug: (m) => current().debug(m),
+    info: (m) => current().info(m),
+    warn: (m) => current().warn(m),
+    error: (m) => current().error(m),
+  };
 }
 
 /**
@@ -43,8 +63,8 @@ export class ConnectionPool {
   }
 
   /**
-   * Shares (or creates and starts) the client of this endpoint. Tuning and logger are those of the first
-   * acquirer; later acquirers of the same endpoint share that client as it is.
+   * Shares (or creates and starts) the client of this endpoint. Tuning is that of the first acquirer;
+   * the client logs through the newest lease's logger.
    */
   acquire(endpoint: EndpointOptions, tuning?: Partial<ClientTuning>, logger?: Logger): Lease {
     const key = endpointKey(endpoint);
@@ -57,13 +77,21 @@ export class ConnectionPool {
     }
     if (!entry) {
       const room = roomKey(endpoint);
+      let created: PoolEntry | undefined = undefined;
+      const client = new RoomClient(
+        endpoint,
+        tuning,
+        leaseLogger(() => created),
+      );
       this.closeIdleClientsOf(room);
-      entry = { client: new RoomClient(endpoint, tuning, logger), room, refs: 0 };
+      created = { client, room, refs: 0, loggers: [] };
+      entry = created;
       this.entries.set(key, entry);
-      entry.client.start();
     }
     const current = entry;
-    current.refs++;
+    const leaseLog = logger ?? SILENT;
+    current.loggers.push(leaseLog);
+    if (current.refs++ === 0 && current.client.state === 'idle') current.client.start();
     if (current.closeTimer) {
       clearTimeout(current.closeTimer);
       current.closeTimer = undefined;
@@ -74,6 +102,9 @@ export class ConnectionPool {
       release: () => {
         if (released) return;
         released = true;
+        const i = current.loggers.lastIndexOf(leaseLog);
+        if (i >= 0) current.loggers.splice(i, 1);
+        current.lastLogger = leaseLog;
         this.release(key, current);
       },
     };

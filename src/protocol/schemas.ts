@@ -2,7 +2,6 @@ import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
 import { methodNames, methodSpec, type ParamSpec } from './catalogue';
 import { RoomError } from './errors';
 import { isPlainObject } from './plain-object';
-import type { JsonObject } from './types';
 
 /**
  * Request validation: one JSON Schema per catalogue method, compiled lazily (once per method) and cached.

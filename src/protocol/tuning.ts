@@ -11,6 +11,7 @@ export const DEFAULT_TUNING: Readonly<ClientTuning> = Object.freeze({
   authRetryMs: 60_000,
   displacedRetryLimit: 3,
   maxPayloadBytes: 4 * 1024 * 1024,
+  maxQueued: 1000,
 });
 
 /** Fields that may be 0 (0 disables the feature or means "no limit on retries"). */

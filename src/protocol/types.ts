@@ -53,6 +53,8 @@ export interface ClientTuning {
   displacedRetryLimit: number;
   /** Largest frame accepted from the Room. */
   maxPayloadBytes: number;
+  /** Requests that may wait for the connection at once; beyond it a request fails with QUEUE_FULL. */
+  maxQueued: number;
 }
 
 /**
@@ -104,6 +106,11 @@ export interface RequestOptions {
   timeoutMs?: number;
   /** false: allow methods the catalogue does not know (params still pass through). Default true. */
   strict?: boolean;
+  /**
+   * Cancels the request: a queued one is removed and never sent; one already sent is forgotten (its late
+   * response is ignored). Either way it rejects at once with CLOSED, whose `sent` says which.
+   */
+  signal?: AbortSignal;
 }
 
 /** What a successful outcome wait resolves with. */

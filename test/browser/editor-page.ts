@@ -135,11 +135,9 @@ export class EditorPage {
 
   /** The node on the workspace whose label is exactly this text. */
   nodeLabelled(label: string): Locator {
-    return this.page
-      .locator('#red-ui-workspace-chart g.red-ui-flow-node-group')
-      .filter({
-        has: this.page.locator('.red-ui-flow-node-label', { hasText: new RegExp(`^\\s*${escapeRegExp(label)}\\s*$`) }),
-      });
+    return this.page.locator('#red-ui-workspace-chart g.red-ui-flow-node-group').filter({
+      has: this.page.locator('.red-ui-flow-node-label', { hasText: new RegExp(`^\\s*${escapeRegExp(label)}\\s*$`) }),
+    });
   }
 
   /** The status text under a node ('' when none shows). */

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { repoRoot, packageName } from '../support/node-red-process';
+import { packageName, repoRoot } from '../support/repo';
 import { browserFlavours, useEditorFixture } from './fixture';
 
 /**

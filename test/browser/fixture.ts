@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import { RoomEmulator } from '../../src/emulator';
 import { launchBrowser, type BrowserSession, type LaunchOptions } from '../support/browser';
 import { node22Binary, startNodeRed, type NodeRedFlavour, type NodeRedProcess } from '../support/node-red-process';
+import { packageVersion } from '../support/package-version';
 import { EditorPage } from './editor-page';
 
 /** The Room's PIN in the browser tests (both control modes). */
@@ -19,29 +20,28 @@ export interface BrowserFlavour {
 }
 
 /**
- * The editors under test: Node-RED 4.1 (this Node 20) and Node-RED 5 (Node 22 from compat/node22).
+ * The editors under test: Node-RED 4.1 (this Node 20) and Node-RED 5 (Node 22 from test/tooling/node22).
  * TRUECONF_TEST_BROWSER_NODE_RED=node-red or =node-red-5 narrows it to one while working on a test.
  */
 export function browserFlavours(): BrowserFlavour[] {
   const only = process.env.TRUECONF_TEST_BROWSER_NODE_RED;
   const all: BrowserFlavour[] = [
-    { nodeRed: 'node-red', label: `Node-RED ${packageVersion('node-red')}`, prefix: '' },
+    { nodeRed: 'node-red', label: `Node-RED ${installedVersion('node-red')}`, prefix: '' },
     {
       nodeRed: 'node-red-5',
-      label: `Node-RED ${packageVersion('node-red-5')}`,
+      label: `Node-RED ${installedVersion('node-red-5')}`,
       prefix: 'nr5-',
       unavailable: fs.existsSync(node22Binary)
         ? undefined
-        : `Node 22 is missing at ${node22Binary} (npm ci --prefix compat/node22)`,
+        : `Node 22 is missing at ${node22Binary} (npm ci --prefix test/tooling/node22)`,
     },
   ];
   return only ? all.filter((f) => f.nodeRed === only) : all;
 }
 
-function packageVersion(name: string): string {
+function installedVersion(name: string): string {
   try {
-    // eslint-disable-next-line @typescript-eslint/no-var-requires
-    return (require(`${name}/package.json`) as { version: string }).version;
+    return packageVersion(name);
   } catch {
     return '(not installed)';
   }
@@ -102,7 +102,7 @@ export async function startEditorFixture(options: FixtureOptions): Promise<Edito
 
 /**
  * The hooks every browser suite needs: start the fixture once (skipped when this Node-RED flavour is not
- * installed), stop it afterwards, and after a failed test save a screenshot and close any dialog left
+ * installed, a failure under CI=true), stop it afterwards, and after a failed test save a screenshot and close any dialog left
  * open so the next test starts clean. Returns the fixture's getter.
  */
 export function useEditorFixture(
@@ -111,7 +111,11 @@ export function useEditorFixture(
 ): () => EditorFixture {
   let fx: EditorFixture | undefined;
   before(async function () {
-    if (flavour.unavailable) this.skip();
+    if (flavour.unavailable) {
+      // Under CI a missing Node 22 is a broken set-up, not a reason to test less.
+      if (process.env.CI === 'true') throw new Error(flavour.unavailable);
+      this.skip();
+    }
     this.timeout(180000);
     fx = await startEditorFixture({ flavour, flows: options.flows });
   });

@@ -30,7 +30,6 @@ function wallPanelSuite(kind: BrokerKind): void {
       if (kind === 'mosquitto' && !mosquittoAvailable()) {
         if (process.env.CI === 'true')
           throw new Error('mosquitto is not installed (apt-get install -y mosquitto); CI needs it');
-        // eslint-disable-next-line no-console
         console.log('      (skipped: mosquitto is not installed; apt-get install -y mosquitto to run it)');
         this.skip();
       }

@@ -3,14 +3,15 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { httpRequest, repoRoot } from '../support/node-red-process';
+import { httpRequest } from '../support/node-red-admin';
+import { repoRoot } from '../support/repo';
 import { freePort } from '../support/ports';
 import { withDeadline } from '../support/wait';
 import { connectEditorComms } from './support/editor-comms';
 import { connectPanel } from './support/mqtt-panel';
 
 /**
- * `npm start` on a fresh clone: scripts/start-demo.js (what `npm start` runs after the build) comes up
+ * `npm start` on a fresh clone: dist/demo/start.js (what `npm start` runs after the build) comes up
  * with every room node green, the editor, the Room status page and the broker answer, and Ctrl-C ends it.
  */
 describe('npm start (the demo)', function () {
@@ -60,7 +61,7 @@ describe('npm start (the demo)', function () {
       await freePort(),
       await freePort(),
     ];
-    child = spawn(process.execPath, [path.join(repoRoot, 'scripts', 'start-demo.js')], {
+    child = spawn(process.execPath, [path.join(repoRoot, 'dist', 'demo', 'start.js')], {
       cwd: repoRoot,
       env: {
         ...process.env,
@@ -115,6 +116,7 @@ describe('npm start (the demo)', function () {
       'Occupancy',
       'Auto-answer allowlist',
       'Connection watchdog',
+      'Building over MQTT',
     ]);
     const nodes = await httpRequest('GET', `http://127.0.0.1:${editorPort}/nodes`, undefined, {
       Accept: 'application/json',
@@ -132,6 +134,7 @@ describe('npm start (the demo)', function () {
       '03 Occupancy',
       '04 Auto-answer allowlist',
       '05 Connection watchdog',
+      '06 Building over MQTT',
     ]) {
       assert.ok(
         names.some((n) => n?.startsWith(name)),
@@ -164,6 +167,20 @@ describe('npm start (the demo)', function () {
       const state = await panel.waitFor('trueconf/room1/state');
       assert.equal(state.retain, true);
       assert.equal((state.payload as { connected: boolean }).connected, true);
+      // The small building: three rooms of their own, each with its retained state, answering through one flow.
+      assert.ok(
+        lines.some((l) => /Building rooms\s+boardroom http:\/\/127\.0\.0\.1:\d+\/\s+huddle .+training/.test(l)),
+        'prints the building rooms',
+      );
+      await panel.subscribe('trueconf/+/state');
+      await panel.subscribe('trueconf/huddle/response/#');
+      for (const room of ['boardroom', 'huddle', 'training']) {
+        const roomState = await panel.waitFor(`trueconf/${room}/state`, (p) => (p as { connected: boolean }).connected);
+        assert.equal(roomState.retain, true);
+      }
+      await panel.publish('trueconf/huddle/cmd/getAppState', '');
+      const reply = await panel.waitFor('trueconf/huddle/response/getAppState');
+      assert.equal((reply.payload as { appState?: number }).appState, 3);
     } finally {
       await panel.close();
     }

@@ -55,12 +55,26 @@ describe('example 03 Occupancy', function () {
     await decideStatus(/in conference/);
   }
 
+  /** The touch panel puts the Room to sleep, so that a wake is something that can be seen. */
+  async function sleep(): Promise<void> {
+    assert.equal((await touchPanel!.request('setSleepMode', { enabled: true })).result, true);
+    assert.equal(rig!.emulator.sleepMode, true);
+  }
+
+  /** The Room is awake: by its own state, and as getSleepMode reports it to another controller. */
+  async function assertAwake(): Promise<void> {
+    assert.equal(rig!.emulator.sleepMode, false, 'the Room is awake');
+    assert.equal((await touchPanel!.request('getSleepMode')).enabled, false, 'getSleepMode reports it awake');
+  }
+
   it('wakes the Room when someone enters', async () => {
+    await sleep();
     await sensor!.publish(TOPIC, 'occupied');
-    await waitUntil(rig!.emulator, ['request'], () => requestsFor('setSleepMode').length === 1, 15000, 'setSleepMode');
-    assert.deepEqual(requestsFor('setSleepMode')[0].frame.enabled, false);
+    await waitUntil(rig!.emulator, ['request'], () => requestsFor('setSleepMode').length === 2, 15000, 'setSleepMode');
+    assert.deepEqual(requestsFor('setSleepMode')[1].frame.enabled, false);
     const woken = await rig!.comms.waitForDebug('woken');
     assert.equal((woken.value as { result?: boolean }).result, true);
+    await assertAwake();
   });
 
   it('does not wake the Room again while it stays occupied', async () => {
@@ -68,7 +82,7 @@ describe('example 03 Occupancy', function () {
     await decideStatus(/^occupied/);
     // A short window in which a second wake would have been sent.
     await new Promise((resolve) => setTimeout(resolve, 500));
-    assert.equal(requestsFor('setSleepMode').length, 1);
+    assert.equal(requestsFor('setSleepMode').length, 2, 'the touch panel once, the flow once');
   });
 
   it('hangs up a conference once the room has been empty for the set time', async () => {
@@ -82,14 +96,16 @@ describe('example 03 Occupancy', function () {
   });
 
   it('does not hang up when someone comes back in time, and wakes the Room', async () => {
+    await sleep();
     await sensor!.publish(TOPIC, 'occupied');
     await waitUntil(
       rig!.emulator,
       ['request'],
-      () => requestsFor('setSleepMode').length === 2,
+      () => requestsFor('setSleepMode').length === 4,
       15000,
       'the second wake',
     );
+    await assertAwake();
     await startConference();
     await sensor!.publish(TOPIC, 'false');
     await decideStatus(/^empty, in conference/);

@@ -62,9 +62,9 @@ describe('emulator: status page', () => {
     await c.request('accept');
     await c.event('conferenceCreated');
     await httpPost(`${room.webUrl}actions/participant-joins?peerId=lee`);
-    assert.equal(
-      (await c.event('newParticipantInConference', (f) => f.peerId === 'lee@emulator.local')).peerId,
-      'lee@emulator.local',
+    assert.match(
+      String((await c.event('newParticipantInConference', (f) => String(f.peerId).startsWith('lee@'))).peerId),
+      /^lee@emulator\.local\//,
     );
     await httpPost(`${room.webUrl}actions/participant-leaves?peerId=lee`);
     await c.event('participantLeftConference');

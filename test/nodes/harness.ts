@@ -10,12 +10,9 @@ import { RoomEmulator, type RoomEmulatorOptions } from '../../src/emulator';
 import { sharedPool } from '../../src/protocol';
 import type { NodeStatus } from '../../nodes/lib/node-red';
 
-// eslint-disable-next-line @typescript-eslint/no-var-requires
-const roomConfig = require('../../nodes/room-config');
-// eslint-disable-next-line @typescript-eslint/no-var-requires
-const roomCommand = require('../../nodes/room-command');
-// eslint-disable-next-line @typescript-eslint/no-var-requires
-const roomEvent = require('../../nodes/room-event');
+import roomCommand from '../../nodes/room-command';
+import roomConfig from '../../nodes/room-config';
+import roomEvent from '../../nodes/room-event';
 
 export { helper };
 export const NODES = [roomConfig, roomCommand, roomEvent];
@@ -32,9 +29,8 @@ export const TEST_SETTINGS = {
 /** Generous: other suites may be loading the machine. */
 export const WAIT_MS = 8000;
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type AnyNode = EventEmitter & { id: string; type: string; [key: string]: any };
-export type Msg = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+export type Msg = Record<string, any>;
 
 export function startNodeRed(): Promise<void> {
   helper.settings(TEST_SETTINGS);

@@ -2,10 +2,10 @@ import assert from 'node:assert/strict';
 import vm from 'node:vm';
 import { rejectCauseText } from '../../src/protocol';
 import type { RoomEmulator } from '../../src/emulator';
-import { waitForEvent } from '../support/wait';
+import { waitForEvent, withDeadline } from '../support/wait';
 import {
-  cleanUp,
   configNode,
+  helper,
   Inbox,
   inject,
   isReadyIdle,
@@ -368,21 +368,34 @@ describe('room-command node', function () {
         timeoutMs: 8000,
       });
       const cmd = node('cmd');
-      const errors: unknown[] = [];
+      const errors: { code?: string; message?: string }[] = [];
+      let failed: () => void = () => undefined;
+      const firstError = new Promise<void>((resolve) => (failed = resolve));
       // The helper removes its spies before it stops the flows, so record on the instance itself.
       const original = cmd.error.bind(cmd);
-      cmd.error = (err: unknown, msg?: unknown) => {
+      cmd.error = (err: { code?: string; message?: string }, msg?: unknown) => {
         errors.push(err);
+        failed();
         original(err, msg);
       };
       inject(cmd, {});
       await requested;
+      const client = (node('cfg') as unknown as { client: { state: string; pendingCount: number } }).client;
+      // Redeploy only the command node: the config node and its pooled client stay up, so nothing but the
+      // node's own close handling can end the message before its 60 s deadline.
       const started = Date.now();
-      await cleanUp(room);
-      assert.ok(Date.now() - started < 15000);
+      await helper.setFlows(commandFlow(room, { method: 'getMicMute', timeout: '60000', name: 'renamed' }), 'nodes');
+      await withDeadline(firstError, 5000, 'the pending command to fail on close');
+      assert.ok(Date.now() - started < 5000);
       await quietWindow(200);
-      const closed = errors.filter((e) => (e as { code?: string }).code === 'CLOSED');
-      assert.equal(closed.length, 1);
+      assert.equal(client.state, 'ready', 'the pooled client outlived the redeploy');
+      assert.equal(client.pendingCount, 0, 'and holds nothing of the closed node');
+      assert.deepEqual(
+        errors.map((e) => e.code),
+        ['CLOSED'],
+        'exactly once',
+      );
+      assert.match(errors[0].message ?? '', /before the Room answered getMicMute/);
       assert.equal(out.count(), 0);
     });
   });

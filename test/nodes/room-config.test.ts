@@ -236,6 +236,16 @@ describe('room-config node', function () {
       assert.ok(cat.events.includes('inviteReceived'));
       assert.equal(typeof cat.appStates['3'], 'string');
       assert.ok(cat.outcomeMethods.includes('call'));
+      // The editor judges timeouts and lists settings.js keys from the runtime's own values, not copies.
+      assert.deepEqual(cat.limits, { maxTimeoutMs: 600000 });
+      assert.deepEqual([...cat.settings].sort(), [
+        'roomConfigConnectTimeoutMs',
+        'roomConfigHeartbeatIntervalMs',
+        'roomConfigHeartbeatTimeoutMs',
+        'roomConfigMaxQueued',
+        'roomConfigReconnectMaxMs',
+        'roomConfigRequestTimeoutMs',
+      ]);
     });
 
     it('POST /trueconf-room/test-connection: ok for a reachable Room', async () => {
@@ -314,6 +324,34 @@ describe('room-config node', function () {
       assert.equal(res.body.ok, false);
       assert.match(res.body.message, /PIN or password/);
       assert.equal(elsewhere.requests.length, 0, 'nothing, let alone the secret, reached the other address');
+    });
+
+    it('POST /trueconf-room/test-connection: the stored password never goes out with less certificate checking than it was saved with', async () => {
+      const room = await startRoom({
+        auth: { admin: { type: 'pin', secret: '1234' }, user: { type: 'pin', secret: '1234' } },
+      });
+      // Saved with TLS and verification on; the dialog now ticks "accept self-signed certificates".
+      await load([configNode(room, { authType: 'secured', tls: true })], { cfg: { secret: '1234' } });
+      const form = {
+        id: 'cfg',
+        host: '127.0.0.1',
+        port: room.webPort,
+        authType: 'secured',
+        secret: '__PWRD__',
+        apiVersion: '2',
+        tls: true,
+      };
+      const insecure = await helper
+        .request()
+        .post('/trueconf-room/test-connection')
+        .send({ ...form, tlsInsecure: true })
+        .expect(200);
+      assert.equal(insecure.body.ok, false);
+      assert.match(insecure.body.message, /certificate checking differs.*PIN or password/);
+      // The same form with verification on passes the guard (and then fails on the plain-HTTP emulator).
+      const verified = await helper.request().post('/trueconf-room/test-connection').send(form).expect(200);
+      assert.equal(verified.body.ok, false);
+      assert.doesNotMatch(verified.body.message, /PIN or password/);
     });
 
     it('POST /trueconf-room/test-connection: testing the deployed endpoint answers from the live socket (no displacement)', async () => {

@@ -210,7 +210,7 @@ describe('reliability: connection faults, through the nodes in a Node-RED runtim
     node('cmd').receive({ timeout: 300 });
     const err = await caught.next(caughtCode('TIMEOUT'), 'TIMEOUT');
     const failedMs = Date.now() - started;
-    assert.match(err.error.message, /getMicMute: no response from the Room within 300 ms/);
+    assert.match(err.error.message, /getMicMute: sent, but no response from the Room within 300 ms/);
     await lateResponse;
     // The client's own record that it saw the late response and dropped it.
     await logs.waitFor(/late response to getMicMute .* ignored/, logMark);

@@ -3,6 +3,8 @@
  * the generic pieces come from the node tests' harness), the Room emulator on ephemeral ports, a capture
  * of everything Node-RED logs, flow builders, and the one-line figures the README quotes.
  */
+import v8 from 'node:v8';
+import vm from 'node:vm';
 import type { RoomClient } from '../../src/protocol';
 import type { RoomEmulator } from '../../src/emulator';
 import {
@@ -256,10 +258,8 @@ export function garbageCollector(): (() => void) | undefined {
   const existing = (globalThis as { gc?: () => void }).gc;
   if (typeof existing === 'function') return existing;
   try {
-    // eslint-disable-next-line @typescript-eslint/no-var-requires
-    require('node:v8').setFlagsFromString('--expose-gc');
-    // eslint-disable-next-line @typescript-eslint/no-var-requires
-    const gc = require('node:vm').runInNewContext('gc') as unknown;
+    v8.setFlagsFromString('--expose-gc');
+    const gc = vm.runInNewContext('gc') as unknown;
     return typeof gc === 'function' ? (gc as () => void) : undefined;
   } catch {
     return undefined;

@@ -116,7 +116,6 @@ describe('reliability: security', function () {
       );
       const out = new Inbox(node('out'));
       const caught = new Inbox(node('caught'));
-      const events = new Inbox(node('events'));
       // Every message, kept (the inboxes hand theirs out as the test takes them).
       const messages: { where: string; msg: Msg }[] = [];
       for (const id of ['out', 'caught', 'events'])

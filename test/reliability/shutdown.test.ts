@@ -32,7 +32,7 @@ const PENDING = 25;
 /** Node-RED gives each node this long to close before it reports "Close timed out". */
 const NODE_RED_CLOSE_LIMIT_MS = 15000;
 
-/** The Node-RED of this run, plus Node-RED 5 on Node 22 when compat/node22 is installed. */
+/** The Node-RED of this run, plus Node-RED 5 on Node 22 when test/tooling/node22 is installed. */
 function flavours(): NodeRedFlavour[] {
   const first = defaultFlavour();
   const other: NodeRedFlavour = first === 'node-red' ? 'node-red-5' : 'node-red';

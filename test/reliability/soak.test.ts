@@ -90,6 +90,11 @@ describe('reliability: soak', function () {
     node('out').on('input', (msg: Msg) => settle(msg.seq, 'response'));
     node('caught').on('input', (msg: Msg) => settle(msg.seq, String(msg.error?.code ?? 'no code')));
 
+    // Every requestId the Room answered: a command it answered must never end in TIMEOUT (the answer
+    // either arrives, or the socket it was written to dies and the command ends CONNECTION_LOST).
+    const answered = new Set<unknown>();
+    const onResponse = (frame: Record<string, unknown>) => answered.add(frame.requestId);
+    room.on('response', onResponse);
     let drops = 0;
     let reconnects = 0;
     const onAuthenticated = () => reconnects++;
@@ -119,6 +124,7 @@ describe('reliability: soak', function () {
     // Late duplicates would show up here.
     await quietWindow(500);
     room.off('authenticated', onAuthenticated);
+    room.off('response', onResponse);
 
     const byCode = new Map<string, number>();
     for (const how of outcome.values()) byCode.set(how, (byCode.get(how) ?? 0) + 1);
@@ -130,10 +136,13 @@ describe('reliability: soak', function () {
     const ids = new Set(frames.map((f) => f.requestId));
     const tags = new Set(frames.map((f) => f.tag));
     const resentTags = frames.length - tags.size;
+    const requestIdOfSeq = new Map(frames.map((f) => [Number(String(f.tag).slice('soak-'.length)), f.requestId]));
+    const timeouts = [...outcome].filter(([, how]) => how === 'TIMEOUT').map(([seq]) => seq);
+    const answeredButTimedOut = timeouts.filter((seq) => answered.has(requestIdOfSeq.get(seq)));
 
     figure(
       `soak: ${TOTAL} commands in ${seconds(tookMs)} with ${drops} connection drops (${reconnects} reconnects): ${responses} responses, ` +
-        `${errors.map(([code, n]) => `${n} ${code}`).join(', ') || '0 errors'}; ${duplicates.length} ended twice, ${resentTags} sent twice, ${hung} hung; ` +
+        `${errors.map(([code, n]) => `${n} ${code}`).join(', ') || '0 errors'} (${timeouts.length} TIMEOUT, ${answeredButTimedOut.length} of them answered by the Room); ${duplicates.length} ended twice, ${resentTags} sent twice, ${hung} hung; ` +
         `the Room received ${frames.length} (${frames.length - responses} of them executed but unanswered: reported, not resent)`,
     );
 
@@ -143,6 +152,7 @@ describe('reliability: soak', function () {
     assert.equal(ids.size, frames.length, 'every frame the Room got has its own requestId');
     assert.equal(resentTags, 0, 'no command was sent twice');
     assert.ok(responses <= frames.length, 'every response answers a frame the Room received');
+    assert.deepEqual(answeredButTimedOut, [], 'no command the Room answered ended in TIMEOUT');
     for (const [code] of errors) {
       // Drops fail what is in flight; queued commands may run out of time while the Room is away.
       assert.ok(['CONNECTION_LOST', 'NOT_CONNECTED', 'TIMEOUT'].includes(code), `unexpected error code ${code}`);

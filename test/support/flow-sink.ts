@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import http from 'node:http';
-import { listen, openSockets } from '../../src/demo/listen';
+import { listen, openSockets } from '../../demo/listen';
 import { waitUntil } from './wait';
 
 /**

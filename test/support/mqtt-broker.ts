@@ -2,7 +2,7 @@ import { ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { startDemoBroker } from '../../src/demo/mqtt-broker';
+import { startDemoBroker } from '../../demo/mqtt-broker';
 import { freePort, waitForPort } from './ports';
 
 /**

@@ -1,16 +1,18 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { EventEmitter } from 'node:events';
 import fs from 'node:fs';
-import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
-import { localOnlySettings } from '../../src/demo/local-settings';
+import { adminApi, type AdminApi } from './node-red-admin';
+import { settingsFileSource } from './node-red-settings';
+import { ensureFlowsFile, linkPackageInto, writeFlows, type FlowNode } from './node-red-user-dir';
+import { repoRoot } from './repo';
 import { withDeadline } from './wait';
 
 /**
  * A real Node-RED running as a child process, the way a user runs it: its own user directory with a
- * settings.js, a flows file and this package in <userDir>/node_modules. End-to-end tests drive it over
- * the admin HTTP API on 127.0.0.1.
+ * settings.js (node-red-settings.ts), a flows file and this package in <userDir>/node_modules
+ * (node-red-user-dir.ts). End-to-end tests drive it over the admin HTTP API on 127.0.0.1 (node-red-admin.ts).
  *
  *   const nr = await startNodeRed({ nodeRed: 'node-red-5', flows });
  *   const mark = nr.mark();
@@ -23,11 +25,11 @@ import { withDeadline } from './wait';
  */
 
 export type NodeRedFlavour = 'node-red' | 'node-red-5';
-export type DeploymentType = 'full' | 'nodes' | 'flows' | 'reload';
-export type FlowNode = { id: string; type: string; [key: string]: unknown };
+export type { DeploymentType, HttpResult } from './node-red-admin';
+export type { FlowNode } from './node-red-user-dir';
 
 export interface StartNodeRedOptions {
-  /** `node-red` = 4.1.x on this Node (20); `node-red-5` = 5.x on Node 22 from compat/node22. */
+  /** `node-red` = 4.1.x on this Node (20); `node-red-5` = 5.x on Node 22 from test/tooling/node22. */
   nodeRed?: NodeRedFlavour;
   /** Written as the flows file before start. A node's `credentials` go to flows_cred.json. */
   flows?: FlowNode[] | object[];
@@ -49,15 +51,7 @@ export interface StartNodeRedOptions {
   readyTimeoutMs?: number;
 }
 
-export interface HttpResult {
-  status: number;
-  headers: http.IncomingHttpHeaders;
-  body: string;
-  /** `body` parsed as JSON, or undefined when it is not JSON. */
-  json: unknown;
-}
-
-export interface NodeRedProcess {
+export interface NodeRedProcess extends AdminApi {
   nodeRed: NodeRedFlavour;
   /** http://127.0.0.1:<port> (no trailing slash). */
   url: string;
@@ -72,27 +66,15 @@ export interface NodeRedProcess {
   waitForLog(pattern: RegExp, timeoutMs?: number, afterLine?: number): Promise<string>;
   /** The last `n` lines, for failure messages. */
   logTail(n?: number): string;
-  /**
-   * Deploys via POST /flows and resolves once the runtime has started them again (its "Started ..." line).
-   * Fails when node types are missing. Returns the revision.
-   */
-  deploy(flows: object[], type?: DeploymentType): Promise<string>;
-  getFlows(): Promise<FlowNode[]>;
-  /** Presses the button of an inject node (POST /inject/<id>). */
-  inject(nodeId: string): Promise<void>;
-  /** Any admin API call; a JSON body is sent for objects. Does not throw on HTTP errors. */
-  request(method: string, urlPath: string, body?: unknown, headers?: Record<string, string>): Promise<HttpResult>;
   /** True until the process has exited. */
   isRunning(): boolean;
   /** SIGINT, wait for the exit (SIGKILL after 20 s); removes the temp user directory. */
   stop(): Promise<void>;
+  /** SIGKILL, as a crash: no goodbye to an MQTT broker, which then publishes the last will. Keeps the user directory. */
+  crash(): Promise<void>;
 }
 
-export const repoRoot = path.resolve(__dirname, '..', '..', '..');
-export const packageName = 'node-red-contrib-trueconf-room';
-export const node22Binary = path.join(repoRoot, 'compat', 'node22', 'node_modules', 'node', 'bin', 'node');
-/** Fixed so tests can read flows_cred.json; never a real secret. */
-export const testCredentialSecret = 'trueconf-room-test-credential-secret';
+export const node22Binary = path.join(repoRoot, 'test', 'tooling', 'node22', 'node_modules', 'node', 'bin', 'node');
 
 const STOP_GRACE_MS = 20000;
 const live = new Set<ChildProcess>();
@@ -110,127 +92,11 @@ export function defaultFlavour(): NodeRedFlavour {
 export function nodeRedCommand(flavour: NodeRedFlavour): { executable: string; redJs: string } {
   if (flavour === 'node-red-5') {
     if (!fs.existsSync(node22Binary)) {
-      throw new Error(`Node 22 is missing at ${node22Binary}; run: npm ci --prefix compat/node22`);
+      throw new Error(`Node 22 is missing at ${node22Binary}; run: npm ci --prefix test/tooling/node22`);
     }
     return { executable: node22Binary, redJs: path.join(repoRoot, 'node_modules', 'node-red-5', 'red.js') };
   }
   return { executable: process.execPath, redJs: path.join(repoRoot, 'node_modules', 'node-red', 'red.js') };
-}
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function deepMerge(base: Record<string, unknown>, extra: Record<string, unknown>): Record<string, unknown> {
-  const out: Record<string, unknown> = { ...base };
-  for (const [key, value] of Object.entries(extra)) {
-    out[key] =
-      isPlainObject(value) && isPlainObject(out[key]) ? deepMerge(out[key] as Record<string, unknown>, value) : value;
-  }
-  return out;
-}
-
-/** JavaScript source for a settings value: like JSON, but functions survive (settings.js is code). */
-function toSource(value: unknown, indent = ''): string {
-  if (typeof value === 'function') return value.toString();
-  if (value === undefined) return 'undefined';
-  if (Array.isArray(value)) {
-    return `[${value.map((v) => toSource(v, indent)).join(', ')}]`;
-  }
-  if (isPlainObject(value)) {
-    const inner = indent + '  ';
-    const entries = Object.entries(value).map(([k, v]) => `${inner}${JSON.stringify(k)}: ${toSource(v, inner)}`);
-    return entries.length ? `{\n${entries.join(',\n')}\n${indent}}` : '{}';
-  }
-  return JSON.stringify(value);
-}
-
-/** The settings every test Node-RED starts with: the demo's local-only ones, on 127.0.0.1, a fixed credential secret. */
-export function baseSettings(userDir: string, logLevel: string): Record<string, unknown> {
-  return {
-    uiHost: '127.0.0.1',
-    // Port 0: the OS picks a free port and Node-RED logs the bound one ("Server now running at ...").
-    uiPort: 0,
-    ...localOnlySettings(userDir, logLevel),
-    credentialSecret: testCredentialSecret,
-  };
-}
-
-/** Makes <userDir>/node_modules/<package> a symlink to this repository and lists it in package.json. */
-export function linkPackageInto(userDir: string): void {
-  const modules = path.join(userDir, 'node_modules');
-  fs.mkdirSync(modules, { recursive: true });
-  const link = path.join(modules, packageName);
-  fs.rmSync(link, { recursive: true, force: true });
-  fs.symlinkSync(repoRoot, link, 'dir');
-  writeUserPackageJson(userDir, { [packageName]: `file:${repoRoot}` });
-}
-
-function writeUserPackageJson(userDir: string, dependencies: Record<string, string>): void {
-  const file = path.join(userDir, 'package.json');
-  const existing = fs.existsSync(file) ? JSON.parse(fs.readFileSync(file, 'utf8')) : {};
-  const pkg = {
-    name: 'node-red-project',
-    description: 'A Node-RED user directory made by the TrueConf Room tests',
-    version: '0.0.1',
-    private: true,
-    ...existing,
-    dependencies: { ...(existing.dependencies || {}), ...dependencies },
-  };
-  fs.writeFileSync(file, JSON.stringify(pkg, null, 2));
-}
-
-/** Writes flows.json, moving each node's `credentials` into an unencrypted flows_cred.json (Node-RED accepts it). */
-function writeFlows(userDir: string, flows: object[]): void {
-  const credentials: Record<string, unknown> = {};
-  const clean = flows.map((node) => {
-    const { credentials: creds, ...rest } = node as FlowNode & { credentials?: unknown };
-    if (creds && typeof rest.id === 'string') credentials[rest.id] = creds;
-    return rest;
-  });
-  fs.writeFileSync(path.join(userDir, 'flows.json'), JSON.stringify(clean, null, 2));
-  const credFile = path.join(userDir, 'flows_cred.json');
-  if (Object.keys(credentials).length) fs.writeFileSync(credFile, JSON.stringify(credentials, null, 2));
-  else fs.rmSync(credFile, { force: true });
-}
-
-export function httpRequest(
-  method: string,
-  url: string,
-  body?: unknown,
-  headers: Record<string, string> = {},
-  timeoutMs = 30000,
-): Promise<HttpResult> {
-  return new Promise((resolve, reject) => {
-    const payload = body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body);
-    const allHeaders: Record<string, string> = { Accept: 'application/json', ...headers };
-    if (payload !== undefined) {
-      if (!Object.keys(allHeaders).some((h) => h.toLowerCase() === 'content-type')) {
-        allHeaders['Content-Type'] = 'application/json';
-      }
-      allHeaders['Content-Length'] = String(Buffer.byteLength(payload));
-    }
-    // agent:false: no keep-alive socket outlives the test.
-    const req = http.request(url, { method, headers: allHeaders, agent: false }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => {
-        const text = Buffer.concat(chunks).toString('utf8');
-        let json: unknown;
-        try {
-          json = text ? JSON.parse(text) : undefined;
-        } catch {
-          json = undefined;
-        }
-        resolve({ status: res.statusCode ?? 0, headers: res.headers, body: text, json });
-      });
-      res.on('error', reject);
-    });
-    req.setTimeout(timeoutMs, () => req.destroy(new Error(`${method} ${url} got no answer within ${timeoutMs} ms`)));
-    req.on('error', reject);
-    if (payload !== undefined) req.write(payload);
-    req.end();
-  });
 }
 
 export async function startNodeRed(options: StartNodeRedOptions = {}): Promise<NodeRedProcess> {
@@ -239,16 +105,11 @@ export async function startNodeRed(options: StartNodeRedOptions = {}): Promise<N
   const ownsUserDir = !options.userDir;
   const userDir = options.userDir ?? fs.mkdtempSync(path.join(os.tmpdir(), `trueconf-nr-${flavour}-`));
   try {
-    const logLevel = options.logLevel ?? 'info';
-    const settings = deepMerge(baseSettings(userDir, logLevel), options.settings ?? {});
     const settingsFile = path.join(userDir, 'settings.js');
-    fs.writeFileSync(
-      settingsFile,
-      `// Written by test/support/node-red-process.ts\nmodule.exports = ${toSource(settings)};\n`,
-    );
+    fs.writeFileSync(settingsFile, settingsFileSource(userDir, options.logLevel ?? 'info', options.settings));
     if (options.linkPackage !== false) linkPackageInto(userDir);
     if (options.flows) writeFlows(userDir, options.flows);
-    else if (!fs.existsSync(path.join(userDir, 'flows.json'))) fs.writeFileSync(path.join(userDir, 'flows.json'), '[]');
+    else ensureFlowsFile(userDir);
     return await launch(flavour, executable, redJs, userDir, settingsFile, ownsUserDir, options);
   } catch (err) {
     if (ownsUserDir) fs.rmSync(userDir, { recursive: true, force: true });
@@ -390,15 +251,6 @@ async function launch(
   }
 
   const url = `http://127.0.0.1:${port}`;
-  const request = (method: string, urlPath: string, body?: unknown, headers?: Record<string, string>) =>
-    httpRequest(method, url + urlPath, body, headers);
-
-  const expectOk = (res: HttpResult, what: string) => {
-    if (res.status < 200 || res.status >= 300) {
-      throw new Error(`${what} failed: HTTP ${res.status} ${res.body}\nNode-RED output:\n${logTail(20)}`);
-    }
-  };
-
   return {
     nodeRed: flavour,
     url,
@@ -409,41 +261,12 @@ async function launch(
     mark: () => lines.length,
     waitForLog,
     logTail,
-    async deploy(flows: object[], type: DeploymentType = 'full'): Promise<string> {
-      const mark = lines.length;
-      const res = await request(
-        'POST',
-        '/flows',
-        { flows },
-        {
-          'Node-RED-API-Version': 'v2',
-          'Node-RED-Deployment-Type': type,
-        },
-      );
-      expectOk(res, `deploy (${type})`);
-      // The API answers once the flows are saved and stopped, before they start again: wait for the start.
-      const line = await waitForLog(
-        /\b(Started (flows|modified nodes|modified flows)|Waiting for missing types)\b/,
-        30000,
-        mark,
-      );
-      if (/Waiting for missing types/.test(line)) {
-        await waitForLog(/./, 2000).catch(() => undefined);
-        throw new Error(`deploy (${type}): Node-RED is missing node types:\n${lines.slice(mark).join('\n')}`);
-      }
-      return (res.json as { rev?: string } | undefined)?.rev ?? '';
-    },
-    async getFlows(): Promise<FlowNode[]> {
-      const res = await request('GET', '/flows', undefined, { 'Node-RED-API-Version': 'v2' });
-      expectOk(res, 'GET /flows');
-      return ((res.json as { flows?: FlowNode[] }).flows ?? []) as FlowNode[];
-    },
-    async inject(nodeId: string): Promise<void> {
-      const res = await request('POST', `/inject/${encodeURIComponent(nodeId)}`);
-      expectOk(res, `inject ${nodeId}`);
-    },
-    request,
+    ...adminApi(url, { lines, waitForLog, logTail }),
     isRunning: () => !exited,
     stop,
+    async crash() {
+      if (!exited) child.kill('SIGKILL');
+      await exitPromise;
+    },
   };
 }

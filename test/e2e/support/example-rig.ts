@@ -1,4 +1,4 @@
-import { loadExample, onTab, pointAt, roomNodeIds, type FlowNode } from '../../../src/demo/example-flows';
+import { loadExample, onTab, pointAt, roomNodeIds, type FlowNode } from '../../../demo/example-flows';
 import { RoomEmulator, type RoomEmulatorOptions } from '../../../src/emulator';
 import { startBroker, type BrokerKind, type MqttBroker } from '../../support/mqtt-broker';
 import { startNodeRed, type NodeRedProcess } from '../../support/node-red-process';

@@ -1,5 +1,3 @@
-#!/usr/bin/env node
-'use strict';
 /*
  * `npm start`: the TrueConf Room emulator, an MQTT broker (aedes) and Node-RED with this package and every
  * example flow deployed against them, in this one process, all on 127.0.0.1. Ctrl-C stops everything.
@@ -14,18 +12,14 @@
  * A port given explicitly must be free; a default port that is taken falls back to a free one (printed).
  * Type "away" + Enter to make the Room unreachable for 10 s (watch the connection watchdog example).
  */
-const fs = require('node:fs');
-const path = require('node:path');
+import path from 'node:path';
+import { PortBusyError, startDemo, type Demo, type DemoOptions } from './demo';
+import type { PortChoice, PortFallback } from './listen';
 
-const root = path.resolve(__dirname, '..');
-const demoModule = path.join(root, 'dist', 'src', 'demo', 'demo.js');
-if (!fs.existsSync(demoModule)) {
-  console.error('demo: dist/ is missing; run `npm start` (it builds first) or `npm run build`.');
-  process.exit(1);
-}
-const { startDemo, PortBusyError } = require(demoModule);
+// Compiled to dist/demo/start.js: the repository is two levels up.
+const root = path.resolve(__dirname, '..', '..');
 
-function portChoice(envName, defaultPort, what, fallback) {
+function portChoice(envName: string, defaultPort: number, what: string, fallback: PortFallback): PortChoice {
   const raw = process.env[envName];
   if (raw === undefined || raw.trim() === '') return { port: defaultPort, fallback, what };
   const port = Number(raw);
@@ -36,8 +30,8 @@ function portChoice(envName, defaultPort, what, fallback) {
   return { port, fallback: 'fail', what: `${what} (${envName})` };
 }
 
-const print = (line) => console.log(line);
-const options = {
+const print = (line: string) => console.log(line);
+const options: DemoOptions = {
   packageDir: root,
   userDir: path.resolve(process.env.TRUECONF_DEMO_DIR || path.join(root, '.demo')),
   editor: portChoice('PORT', 1880, 'Node-RED editor', 'any'),
@@ -50,10 +44,10 @@ const options = {
   print,
 };
 
-let demo;
-let stopping;
+let demo: Demo | undefined;
+let stopping: Promise<void> | undefined;
 let firstSignalAt = 0;
-function stop(signal) {
+function stop(signal: string) {
   if (stopping) {
     // npm forwards the terminal's Ctrl-C to this process, so one key press can arrive twice: only a
     // later, deliberate second Ctrl-C means "do not wait".
@@ -73,8 +67,8 @@ function stop(signal) {
       console.log('demo: stopped');
       process.exit(0);
     },
-    (err) => {
-      console.error(`demo: error while stopping: ${err && err.message ? err.message : err}`);
+    (err: unknown) => {
+      console.error(`demo: error while stopping: ${err instanceof Error ? err.message : String(err)}`);
       process.exit(1);
     },
   );
@@ -86,7 +80,7 @@ function listenForCommands() {
   if (!process.stdin.isTTY) return;
   process.stdin.setEncoding('utf8');
   let buffered = '';
-  process.stdin.on('data', (chunk) => {
+  process.stdin.on('data', (chunk: string) => {
     buffered += chunk;
     let nl;
     while ((nl = buffered.indexOf('\n')) >= 0) {
@@ -94,7 +88,7 @@ function listenForCommands() {
       buffered = buffered.slice(nl + 1);
       if (command === 'away' && demo) {
         console.log('demo: the Room is unreachable for 10 s...');
-        demo.takeRoomAway(10000).then(() => console.log('demo: the Room is back'));
+        void demo.takeRoomAway(10000).then(() => console.log('demo: the Room is back'));
       } else if (command) {
         console.log('demo: commands: "away" (Room unreachable for 10 s); Ctrl-C stops the demo');
       }
@@ -109,7 +103,7 @@ async function main() {
   } catch (err) {
     if (err instanceof PortBusyError)
       console.error(`demo: ${err.message}; choose another with the variable named above`);
-    else console.error(`demo: could not start: ${err && err.stack ? err.stack : err}`);
+    else console.error(`demo: could not start: ${err instanceof Error ? err.stack : String(err)}`);
     process.exit(1);
   }
   if (stopping) return;
@@ -118,22 +112,29 @@ async function main() {
     '  TrueConf Room demo',
     `  Node-RED editor    ${demo.editorUrl}/`,
     `  Room status page   ${demo.roomUrl}   (WebSocket API on port ${demo.wsPort})`,
+    `  Building rooms     ${demo.building.map((r) => `${r.name} ${r.url}`).join('  ')}`,
     `  MQTT broker        ${demo.mqttUrl}`,
     `  Node-RED user dir  ${options.userDir}`,
     '  Try:  mosquitto_sub -h 127.0.0.1 -p ' + demo.mqttPort + ' -t "trueconf/#" -v',
     '        mosquitto_pub -h 127.0.0.1 -p ' + demo.mqttPort + ` -t trueconf/room1/cmd/call -m '{"peerId":"echo"}'`,
+    '        mosquitto_pub -h 127.0.0.1 -p ' +
+      demo.mqttPort +
+      ` -t trueconf/huddle/cmd/call -m '{"peerId":"echo"}'` +
+      '   (the building: one flow, every room)',
     ...(process.stdin.isTTY
       ? ['  Type "away" + Enter: the Room is unreachable for 10 s (watch the Connection watchdog tab).']
       : []),
     '  Ctrl-C stops everything.',
     '',
   ];
-  const moved = [
-    [options.editor, demo.editorPort],
-    [options.web, demo.webPort],
-    [options.ws, demo.wsPort],
-    [options.mqtt, demo.mqttPort],
-  ]
+  const moved = (
+    [
+      [options.editor, demo.editorPort],
+      [options.web, demo.webPort],
+      [options.ws, demo.wsPort],
+      [options.mqtt, demo.mqttPort],
+    ] as const
+  )
     .filter(([choice, port]) => choice.port !== 0 && choice.port !== port)
     .map(([choice, port]) => `  (${choice.what}: ${choice.port} was taken, using ${port})`);
   console.log([...lines.slice(0, -2), ...moved, ...lines.slice(-2)].join('\n'));
@@ -149,4 +150,4 @@ async function main() {
   listenForCommands();
 }
 
-main();
+void main();

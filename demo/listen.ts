@@ -38,7 +38,7 @@ export async function bindWithFallback(choice: PortChoice, bind: (port: number) 
 }
 
 // Binding itself is the emulator's helper: one implementation of "listen and report the bound port".
-export { listen } from '../emulator/listen';
+export { listen } from '../src/emulator/listen';
 
 /** The server's open sockets, kept so that a stop can end keep-alive and long-lived connections at once. */
 export function openSockets(server: Server): Set<Socket> {

@@ -18,6 +18,8 @@ export interface Targets {
   mqttPort?: number;
   /** Host of both. Default 127.0.0.1. */
   host?: string;
+  /** Web ports of room-configs by name (the building's rooms); other room-configs get `webPort`. */
+  roomPorts?: Record<string, number>;
 }
 
 /** examples/ of this package (works from src/ and from dist/src/). */
@@ -59,7 +61,8 @@ export function pointAt(nodes: FlowNode[], targets: Targets): FlowNode[] {
     const copy: FlowNode = { ...node };
     if (node.type === 'room-config') {
       copy.host = host;
-      copy.port = targets.webPort;
+      const own = typeof node.name === 'string' ? targets.roomPorts?.[node.name] : undefined;
+      copy.port = own ?? targets.webPort;
       if (targets.wsPort !== undefined) copy.wsPort = targets.wsPort;
     } else if (node.type === 'mqtt-broker' && targets.mqttPort !== undefined) {
       copy.broker = host;

@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events';
 import * as fs from 'node:fs';
 import * as http from 'node:http';
+import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import { bindWithFallback, listen, openSockets, type PortChoice } from './listen';
 import { localOnlySettings } from './local-settings';
@@ -87,12 +88,10 @@ export async function startEmbeddedNodeRed(options: EmbeddedNodeRedOptions): Pro
   fs.mkdirSync(options.userDir, { recursive: true });
   writeFlows(options);
 
-  // eslint-disable-next-line @typescript-eslint/no-var-requires
   const RED = require('node-red') as NodeRedApi;
   // express is a dependency of node-red: take the copy it uses.
   const nodeRedDir = path.dirname(require.resolve('node-red/package.json'));
-  // eslint-disable-next-line @typescript-eslint/no-var-requires
-  const express = require(require.resolve('express', { paths: [nodeRedDir] })) as () => http.RequestListener & {
+  const express = createRequire(path.join(nodeRedDir, 'package.json'))('express') as () => http.RequestListener & {
     use(route: string, handler: http.RequestListener): void;
   };
 

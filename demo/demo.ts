@@ -1,4 +1,4 @@
-import { RoomEmulator } from '../emulator';
+import { RoomEmulator, RoomFleet } from '../src/emulator';
 import { startEmbeddedNodeRed, type EmbeddedNodeRed } from './embedded-node-red';
 import { allExampleFlows, roomNodeIds, type FlowNode } from './example-flows';
 import { bindWithFallback, PortBusyError, type PortChoice } from './listen';
@@ -32,6 +32,8 @@ export interface Demo {
   webPort: number;
   wsPort: number;
   mqttPort: number;
+  /** The building example's emulated rooms: name and status page. */
+  building: { name: string; url: string }[];
   flows: FlowNode[];
   /** Resolves with the number of room nodes once every one of them shows a green status. */
   allRoomNodesGreen(timeoutMs: number): Promise<{ green: number; total: number; waiting: string[] }>;
@@ -41,6 +43,8 @@ export interface Demo {
 }
 
 const HOST = '127.0.0.1';
+/** The room-config names of example 06 (Building over MQTT). */
+const BUILDING_ROOMS = ['boardroom', 'huddle', 'training'];
 
 export { PortBusyError };
 
@@ -69,8 +73,19 @@ export async function startDemo(options: DemoOptions): Promise<Demo> {
     const wsPort = emulator.wsPort;
     stack.push(() => emulator.stop());
 
-    // Every example, pointed at this Room (discovery through the web port) and this broker.
-    const flows = allExampleFlows({ webPort, mqttPort: broker.port, host: HOST });
+    // The building example's rooms, each its own emulated Room, on the web ports after the demo Room's.
+    const building = new RoomFleet({
+      names: BUILDING_ROOMS,
+      firstWebPort: webPort + 1,
+      room: emulatorOptions(0, 0),
+    });
+    await building.start();
+    stack.push(() => building.stop());
+    const roomPorts = Object.fromEntries(building.rooms.map(({ name, room }) => [name, room.webPort]));
+
+    // Every example, pointed at this Room (discovery through the web port) and this broker; the building's
+    // room-configs at its rooms.
+    const flows = allExampleFlows({ webPort, mqttPort: broker.port, host: HOST, roomPorts });
     const ids = roomNodeIds(flows);
     const nodeRed: EmbeddedNodeRed = await startEmbeddedNodeRed({
       port: options.editor,
@@ -95,6 +110,7 @@ export async function startDemo(options: DemoOptions): Promise<Demo> {
       webPort,
       wsPort,
       mqttPort: broker.port,
+      building: building.rooms.map(({ name, room }) => ({ name, url: room.webUrl })),
       flows,
       allRoomNodesGreen(timeoutMs) {
         return new Promise((resolve) => {

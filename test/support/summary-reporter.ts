@@ -1,14 +1,13 @@
-'use strict';
 // Mocha's spec output for people, plus the run's counts in a JSON file for scripts/run-tests.js, which
 // sums the counts of all its child runs into one summary line. The file is named by
 // TRUECONF_TEST_SUMMARY_FILE; without it this is just the spec reporter.
-const fs = require('node:fs');
-const Mocha = require('mocha');
+import fs from 'node:fs';
+import Mocha from 'mocha';
 
 const { EVENT_RUN_END } = Mocha.Runner.constants;
 
 class SummaryReporter extends Mocha.reporters.Spec {
-  constructor(runner, options) {
+  constructor(runner: Mocha.Runner, options?: Mocha.MochaOptions) {
     super(runner, options);
     runner.once(EVENT_RUN_END, () => {
       const file = process.env.TRUECONF_TEST_SUMMARY_FILE;
@@ -19,4 +18,5 @@ class SummaryReporter extends Mocha.reporters.Spec {
   }
 }
 
-module.exports = SummaryReporter;
+// Mocha loads a reporter with require() and uses the module itself as the class.
+export = SummaryReporter;

@@ -1,26 +1,31 @@
-#!/usr/bin/env node
-'use strict';
 /*
- * Pictures of the running demo for the README: starts `scripts/start-demo.js` on free ports in a temporary
+ * Pictures of the running demo for the README (`node dist/demo/screenshot.js`): starts the demo on free ports in a temporary
  * user directory, places a call over MQTT so there is something to see, and saves
  *   docs/images/demo-editor.png   the Node-RED editor on the MQTT wall panel example, room nodes green
  *   docs/images/room-status.png   the emulated Room's status page during the call
  * Needs Debian's Chromium (/usr/bin/chromium; apt-get install -y chromium) and a build (`npm run build`).
  * Not part of `npm test`.
  */
-const { spawn } = require('node:child_process');
-const fs = require('node:fs');
-const os = require('node:os');
-const path = require('node:path');
-const { chromium } = require('playwright-core');
-const mqtt = require('mqtt');
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import mqtt from 'mqtt';
+import { chromium, type Page } from 'playwright-core';
 
-const root = path.resolve(__dirname, '..');
+// Compiled to dist/demo/screenshot.js: the repository is two levels up.
+const root = path.resolve(__dirname, '..', '..');
 const outDir = path.join(root, 'docs', 'images');
 const CHROMIUM = '/usr/bin/chromium';
 
-function startDemo(dir) {
-  const child = spawn(process.execPath, [path.join(__dirname, 'start-demo.js')], {
+interface DemoUrls {
+  editor?: string;
+  room?: string;
+  mqtt?: string;
+}
+
+function startDemo(dir: string) {
+  const child = spawn(process.execPath, [path.join(__dirname, 'start.js')], {
     cwd: root,
     env: {
       ...process.env,
@@ -33,13 +38,13 @@ function startDemo(dir) {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
-  const ready = new Promise((resolve, reject) => {
+  const ready = new Promise<DemoUrls>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`demo not ready within 90 s:\n${output}`)), 90000);
-    const onData = (chunk) => {
+    const onData = (chunk: Buffer) => {
       output += chunk;
       if (/demo ready: /.test(output) || /room nodes connected after/.test(output)) {
         clearTimeout(timer);
-        const find = (re) => (re.exec(output) || [])[1];
+        const find = (re: RegExp) => (re.exec(output) || [])[1];
         resolve({
           editor: find(/^\s+Node-RED editor\s+(\S+)/m),
           room: find(/^\s+Room status page\s+(\S+)/m),
@@ -55,20 +60,21 @@ function startDemo(dir) {
     });
   });
   const stop = () =>
-    new Promise((resolve) => {
+    new Promise<void>((resolve) => {
       if (child.exitCode !== null) return resolve();
-      child.once('exit', resolve);
+      child.once('exit', () => resolve());
       child.kill('SIGINT');
     });
   return { ready, stop };
 }
 
-async function placeCall(mqttUrl) {
+async function placeCall(mqttUrl: string) {
   const client = await mqtt.connectAsync(mqttUrl, { reconnectPeriod: 0 });
   try {
-    const answered = new Promise((resolve) => {
+    const answered = new Promise<void>((resolve) => {
       client.on('message', (topic, payload) => {
-        if (topic.endsWith('/state') && JSON.parse(payload.toString()).inConference) resolve();
+        if (topic.endsWith('/state') && (JSON.parse(payload.toString()) as { inConference?: boolean }).inConference)
+          resolve();
       });
     });
     await client.subscribeAsync('trueconf/room1/state');
@@ -87,6 +93,7 @@ async function main() {
   let browser;
   try {
     const urls = await demo.ready;
+    if (!urls.editor || !urls.room || !urls.mqtt) throw new Error('the demo did not print its addresses');
     await placeCall(urls.mqtt);
     await fetch(`${urls.room}actions/participant-joins?peerId=carol`, { method: 'POST' });
 
@@ -124,16 +131,22 @@ async function main() {
 }
 
 /** Switches the editor to the tab with this label. */
-function showTab(page, label) {
+function showTab(page: Page, label: string) {
   return page.evaluate((l) => {
-    /* global RED */
     RED.nodes.eachWorkspace((ws) => {
       if (ws.label === l) RED.workspaces.show(ws.id);
     });
   }, label);
 }
 
-main().catch((err) => {
-  console.error(err && err.stack ? err.stack : err);
+// Functions handed to page.evaluate run in the browser; this project compiles without the DOM library.
+declare const document: { querySelectorAll(selector: string): ArrayLike<unknown> };
+declare const RED: {
+  nodes: { eachWorkspace(cb: (ws: { id: string; label: string }) => void): void };
+  workspaces: { show(id: string): void };
+};
+
+main().catch((err: unknown) => {
+  console.error(err instanceof Error ? err.stack : err);
   process.exit(1);
 });

@@ -1,0 +1,233 @@
+import assert from 'node:assert/strict';
+import type { RoomEmulator } from '../../src/emulator';
+import {
+  configNode,
+  helper,
+  Inbox,
+  inject,
+  lastStatus,
+  load,
+  node,
+  placed,
+  quietWindow,
+  startRoom,
+  waitForStatus,
+  withNodeRed,
+  type Msg,
+} from './harness';
+import type { NodeStatus } from '../../nodes/lib/node-red';
+
+/** One room-config per Room, named `names[i]`, with ids cfg-<name>. */
+function roomConfigs(rooms: RoomEmulator[], names: string[]): object[] {
+  return rooms.map((room, i) => configNode(room, { id: `cfg-${names[i]}`, name: names[i] }));
+}
+
+/** The building: one fleet room-command (cmd -> out, catch -> caught) and one all-rooms room-event (ev -> events). */
+function fleetFlow(configs: object[], cmd: Record<string, unknown> = {}, ev: Record<string, unknown> = {}): object[] {
+  return [
+    { id: 'tab', type: 'tab', label: 'building' },
+    ...configs,
+    placed({
+      id: 'cmd',
+      type: 'room-command',
+      z: 'tab',
+      room: '',
+      roomFromMsg: true,
+      method: '',
+      params: {},
+      timeout: '',
+      wires: [['out']],
+      ...cmd,
+    }),
+    placed({
+      id: 'ev',
+      type: 'room-event',
+      z: 'tab',
+      room: '',
+      allRooms: true,
+      events: ['myEvent'],
+      topicPrefix: 'trueconf/{room}/event/',
+      connectionEvents: true,
+      wires: [['events']],
+      ...ev,
+    }),
+    placed({ id: 'out', type: 'helper', z: 'tab' }),
+    placed({ id: 'events', type: 'helper', z: 'tab' }),
+    placed({ id: 'catcher', type: 'catch', z: 'tab', scope: null, uncaught: false, wires: [['caught']] }),
+    placed({ id: 'caught', type: 'helper', z: 'tab' }),
+  ];
+}
+
+/** How many requests for `method` each Room received. */
+function received(rooms: RoomEmulator[], method: string): number[] {
+  return rooms.map((room) => room.requests.filter((r) => r.frame.method === method).length);
+}
+
+const allReady = (count: number) => (s: NodeStatus) =>
+  s.fill === 'green' && s.text === `${count} room${count === 1 ? '' : 's'}: ${count} ready`;
+
+describe('a building of rooms (roomFromMsg, allRooms, msg.room)', function () {
+  this.timeout(40000);
+  withNodeRed();
+
+  const names = ['hall', 'lab', 'studio'];
+  let rooms: RoomEmulator[];
+  let out: Inbox;
+  let events: Inbox;
+  let caught: Inbox;
+
+  async function building(cmd: Record<string, unknown> = {}, ev: Record<string, unknown> = {}): Promise<void> {
+    rooms = await Promise.all(names.map(() => startRoom()));
+    await load(fleetFlow(roomConfigs(rooms, names), cmd, ev));
+    out = new Inbox(node('out'));
+    events = new Inbox(node('events'));
+    caught = new Inbox(node('caught'));
+    await waitForStatus(node('cmd'), allReady(3), '3 rooms ready');
+    await waitForStatus(node('ev'), allReady(3), '3 rooms ready');
+  }
+
+  it('msg.room picks the room by name (or id); only that Room receives the command; msg.room comes back', async () => {
+    await building();
+    inject(node('cmd'), { room: 'lab', method: 'getMicMute', payload: {} });
+    const fromLab = await out.next();
+    assert.equal(fromLab.room, 'lab');
+    assert.equal(fromLab.payload.method, 'getMicMute');
+    assert.deepEqual(received(rooms, 'getMicMute'), [0, 1, 0]);
+
+    inject(node('cmd'), { room: 'cfg-studio', method: 'getVideoMute', payload: {} });
+    const byId = await out.next();
+    assert.equal(byId.room, 'studio', 'an id picks the room; msg.room is then its name');
+    assert.deepEqual(received(rooms, 'getVideoMute'), [0, 0, 1]);
+  });
+
+  it('an unknown name, or a msg.room that is not a string, fails with UNKNOWN_ROOM and nothing is sent', async () => {
+    await building();
+    inject(node('cmd'), { room: 'kitchen', method: 'getMicMute', payload: {} });
+    const unknown = await caught.next();
+    assert.equal(unknown.error.code, 'UNKNOWN_ROOM');
+    assert.match(unknown.error.message, /kitchen/);
+    inject(node('cmd'), { room: { host: '10.0.0.9', port: 80 }, method: 'getMicMute', payload: {} });
+    const notString = await caught.next();
+    assert.equal(notString.error.code, 'UNKNOWN_ROOM');
+    await quietWindow();
+    assert.deepEqual(received(rooms, 'getMicMute'), [0, 0, 0], 'no Room received it');
+    assert.equal(out.count(), 0);
+  });
+
+  it('without msg.room the configured room is used; with neither the message fails with NO_CONFIG', async () => {
+    rooms = await Promise.all(names.map(() => startRoom()));
+    const flow = fleetFlow(roomConfigs(rooms, names), { room: 'cfg-hall' });
+    flow.push(
+      placed({ id: 'bare', type: 'room-command', z: 'tab', room: '', roomFromMsg: true, method: '', wires: [['out']] }),
+    );
+    await load(flow);
+    out = new Inbox(node('out'));
+    caught = new Inbox(node('caught'));
+    await waitForStatus(node('cmd'), allReady(3), 'ready');
+    inject(node('cmd'), { method: 'getMicMute', payload: {} });
+    assert.equal((await out.next()).room, 'hall');
+    assert.deepEqual(received(rooms, 'getMicMute'), [1, 0, 0]);
+    inject(node('bare'), { method: 'getMicMute', payload: {} });
+    const failed = await caught.next();
+    assert.equal(failed.error.code, 'NO_CONFIG');
+  });
+
+  it('with roomFromMsg off, msg.room is ignored and replaced by the configured room name', async () => {
+    rooms = await Promise.all(names.map(() => startRoom()));
+    await load(fleetFlow(roomConfigs(rooms, names), { room: 'cfg-studio', roomFromMsg: false }));
+    out = new Inbox(node('out'));
+    await waitForStatus(node('cmd'), (s) => s.fill === 'green' && s.text === 'idle', 'single-room status');
+    inject(node('cmd'), { room: 'hall', method: 'getMicMute', payload: {} });
+    assert.equal((await out.next()).room, 'studio');
+    assert.deepEqual(received(rooms, 'getMicMute'), [0, 0, 1]);
+  });
+
+  it('two room-configs with one name: routing to it fails with AMBIGUOUS_ROOM, the others still work', async () => {
+    rooms = await Promise.all(names.map(() => startRoom()));
+    const configs = roomConfigs(rooms, ['hall', 'hall', 'studio']);
+    (configs[1] as { id: string }).id = 'cfg-hall-copy';
+    await load(fleetFlow(configs));
+    out = new Inbox(node('out'));
+    caught = new Inbox(node('caught'));
+    await waitForStatus(node('cmd'), allReady(3), 'ready');
+    const logged = (helper.log() as unknown as { args: [{ level: number; msg: unknown }][] }).args;
+    assert.ok(
+      logged.some(([e]) => e.level === 30 && /also named "hall".*AMBIGUOUS_ROOM/.test(String(e.msg))),
+      'the deploy warns about the duplicate name',
+    );
+    inject(node('cmd'), { room: 'hall', method: 'getMicMute', payload: {} });
+    assert.equal((await caught.next()).error.code, 'AMBIGUOUS_ROOM');
+    inject(node('cmd'), { room: 'cfg-hall-copy', method: 'getMicMute', payload: {} });
+    assert.equal((await out.next()).room, 'hall', 'an id still picks one of them');
+    assert.deepEqual(received(rooms, 'getMicMute'), [0, 1, 0]);
+  });
+
+  it('allRooms: each notification carries its room in msg.room and in a {room} topic prefix', async () => {
+    await building();
+    rooms[2]!.emitEvent('myEvent', { n: 3 });
+    rooms[0]!.emitEvent('myEvent', { n: 1 });
+    const studio = await events.next((m) => m.payload?.n === 3);
+    const hall = await events.next((m) => m.payload?.n === 1);
+    assert.equal(studio.room, 'studio');
+    assert.equal(studio.topic, 'trueconf/studio/event/myEvent');
+    assert.equal(hall.room, 'hall');
+    assert.equal(hall.topic, 'trueconf/hall/event/myEvent');
+  });
+
+  it('a single-room room-event also sets msg.room and fills {room} in its prefix', async () => {
+    rooms = await Promise.all(names.map(() => startRoom()));
+    await load(fleetFlow(roomConfigs(rooms, names), {}, { allRooms: false, room: 'cfg-lab' }));
+    events = new Inbox(node('events'));
+    await waitForStatus(node('ev'), (s) => s.fill === 'green' && s.text === 'idle', 'ready');
+    rooms[0]!.emitEvent('myEvent', { n: 1 });
+    rooms[1]!.emitEvent('myEvent', { n: 2 });
+    const lab = await events.next((m) => m.topic !== undefined && String(m.topic).endsWith('myEvent'));
+    assert.deepEqual([lab.room, lab.topic, lab.payload.n], ['lab', 'trueconf/lab/event/myEvent', 2]);
+  });
+
+  it('the status counts rooms; a lost room turns up as unreachable, with its connection event', async () => {
+    await building();
+    await rooms[1]!.stop();
+    const lost = await events.next((m) => m.topic?.endsWith('/connection') && m.payload.state === 'lost', 'lab lost');
+    assert.equal(lost.room, 'lab');
+    assert.equal(lost.topic, 'trueconf/lab/event/connection');
+    const status = await waitForStatus(node('cmd'), (s) => /unreachable/.test(s.text ?? ''), 'unreachable counted');
+    assert.equal(status.fill, 'red');
+    assert.match(status.text ?? '', /^3 rooms: 2 ready, 1 (unreachable|connecting)/);
+    await waitForStatus(node('ev'), (s) => s.text === '3 rooms: 2 ready, 1 unreachable', 'event node counts too');
+  });
+
+  it('a later deploy that adds a room-config serves it without touching the fleet nodes', async () => {
+    await building();
+    const extra = await startRoom();
+    rooms.push(extra);
+    const flow = fleetFlow([...roomConfigs(rooms, [...names, 'annex'])]);
+    await helper.setFlows(flow, 'nodes');
+    await waitForStatus(node('cmd'), allReady(4), '4 rooms ready');
+    await waitForStatus(node('ev'), allReady(4), '4 rooms ready');
+    inject(node('cmd'), { room: 'annex', method: 'getMicMute', payload: {} });
+    assert.equal((await out.next()).room, 'annex');
+    assert.deepEqual(received(rooms, 'getMicMute'), [0, 0, 0, 1]);
+    extra.emitEvent('myEvent', { n: 4 });
+    const annex = await events.next((m) => m.payload?.n === 4);
+    assert.equal(annex.topic, 'trueconf/annex/event/myEvent');
+  });
+
+  it('a message cannot reach a room that is not deployed, nor one a later deploy removed', async () => {
+    await building();
+    const stray = await startRoom(); // a reachable Room no room-config names
+    inject(node('cmd'), { room: `127.0.0.1:${stray.webPort}`, method: 'getMicMute', payload: {} });
+    assert.equal((await caught.next()).error.code, 'UNKNOWN_ROOM');
+
+    await helper.setFlows(fleetFlow(roomConfigs(rooms.slice(0, 2), names.slice(0, 2))), 'nodes');
+    await waitForStatus(node('cmd'), allReady(2), '2 rooms after the removal');
+    inject(node('cmd'), { room: 'studio', method: 'getMicMute', payload: {} });
+    assert.equal((await caught.next()).error.code, 'UNKNOWN_ROOM');
+    await quietWindow();
+    assert.equal(stray.connectionCount, 0, 'nothing connected to the undeployed Room');
+    assert.deepEqual(received([...rooms, stray], 'getMicMute'), [0, 0, 0, 0]);
+    assert.equal(lastStatus(node('ev'))?.text, '2 rooms: 2 ready');
+  });
+});
+
+export type { Msg };
