@@ -1,6 +1,6 @@
 import { RoomEmulator, RoomFleet } from '../src/emulator';
 import { startEmbeddedNodeRed, type EmbeddedNodeRed } from './embedded-node-red';
-import { allExampleFlows, roomNodeIds, type FlowNode } from './example-flows';
+import { allExampleFlows, dashboardPaths, roomNodeIds, usesDashboard, type FlowNode } from './example-flows';
 import { bindWithFallback, PortBusyError, type PortChoice } from './listen';
 import { startDemoBroker, type DemoBroker } from './mqtt-broker';
 
@@ -26,6 +26,8 @@ export interface DemoOptions {
 
 export interface Demo {
   editorUrl: string;
+  /** The touch panel's page(s) (FlowFuse Dashboard 2.0); empty when the dashboard is not installed. */
+  dashboardUrls: string[];
   editorPort: number;
   roomUrl: string;
   mqttUrl: string;
@@ -84,8 +86,16 @@ export async function startDemo(options: DemoOptions): Promise<Demo> {
     const roomPorts = Object.fromEntries(building.rooms.map(({ name, room }) => [name, room.webPort]));
 
     // Every example, pointed at this Room (discovery through the web port) and this broker; the building's
-    // room-configs at its rooms.
-    const flows = allExampleFlows({ webPort, mqttPort: broker.port, host: HOST, roomPorts });
+    // room-configs at its rooms. The touch panel needs FlowFuse Dashboard 2.0 (a devDependency); without
+    // it, its unknown node types would hold back every flow, so it is left out.
+    const dashboard = dashboardInstalled();
+    if (!dashboard)
+      options.print('demo: @flowfuse/node-red-dashboard is not installed: the touch panel example is left out');
+    const flows = allExampleFlows(
+      { webPort, mqttPort: broker.port, host: HOST, roomPorts },
+      undefined,
+      (_name, nodes) => dashboard || !usesDashboard(nodes),
+    );
     const ids = roomNodeIds(flows);
     const nodeRed: EmbeddedNodeRed = await startEmbeddedNodeRed({
       port: options.editor,
@@ -104,6 +114,7 @@ export async function startDemo(options: DemoOptions): Promise<Demo> {
     const waiting = () => ids.filter((id) => nodeRed.statuses.get(id)?.fill !== 'green');
     return {
       editorUrl: nodeRed.url,
+      dashboardUrls: dashboardPaths(flows).map((p) => nodeRed.url + p),
       editorPort: nodeRed.port,
       roomUrl: `http://${HOST}:${webPort}/`,
       mqttUrl: broker.url,
@@ -139,6 +150,16 @@ export async function startDemo(options: DemoOptions): Promise<Demo> {
   } catch (err) {
     await stopAll();
     throw err;
+  }
+}
+
+/** Node-RED finds the dashboard where this process resolves it: the package's own node_modules. */
+function dashboardInstalled(): boolean {
+  try {
+    require.resolve('@flowfuse/node-red-dashboard/package.json');
+    return true;
+  } catch {
+    return false;
   }
 }
 

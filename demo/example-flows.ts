@@ -101,10 +101,15 @@ export function onTab(name: string, nodes: FlowNode[]): FlowNode[] {
  * All examples as one flows file: one tab each, shared config nodes (same id in every example, so one Room
  * connection and one broker connection) kept once.
  */
-export function allExampleFlows(targets: Targets, dir = examplesDir()): FlowNode[] {
+export function allExampleFlows(
+  targets: Targets,
+  dir = examplesDir(),
+  include: (name: string, nodes: FlowNode[]) => boolean = () => true,
+): FlowNode[] {
   const seen = new Set<string>();
   const flows: FlowNode[] = [];
   for (const name of exampleNames(dir)) {
+    if (!include(name, loadExample(name, dir))) continue;
     for (const node of onTab(name, pointAt(loadExample(name, dir), targets))) {
       if (seen.has(node.id)) continue;
       seen.add(node.id);
@@ -112,6 +117,19 @@ export function allExampleFlows(targets: Targets, dir = examplesDir()): FlowNode
     }
   }
   return flows;
+}
+
+/** Whether an example needs FlowFuse Dashboard 2.0 (its nodes are the `ui-*` types). */
+export function usesDashboard(nodes: FlowNode[]): boolean {
+  return nodes.some((n) => n.type.startsWith('ui-'));
+}
+
+/** The dashboard pages of these flows, as paths from the Node-RED root: `ui-base` path + `ui-page` path. */
+export function dashboardPaths(flows: FlowNode[]): string[] {
+  const bases = new Map(flows.filter((n) => n.type === 'ui-base').map((n) => [n.id, String(n.path ?? '/dashboard')]));
+  return flows
+    .filter((n) => n.type === 'ui-page' && typeof n.ui === 'string' && bases.has(n.ui))
+    .map((n) => `${bases.get(n.ui as string)!.replace(/\/$/, '')}${String(n.path)}`);
 }
 
 /** Ids of the room-command and room-event nodes: the ones whose status says whether the Room is connected. */

@@ -10,6 +10,7 @@
  *   TRUECONF_DEMO_DIR         Node-RED user directory (default .demo/ in this repository, git-ignored)
  *   TRUECONF_DEMO_LOG_FRAMES  1 = also print the Room's API frames here (the status page always shows them)
  * A port given explicitly must be free; a default port that is taken falls back to a free one (printed).
+ * The building's rooms (example 06) take the web ports after the Room's, each moving up past a taken one.
  * Type "away" + Enter to make the Room unreachable for 10 s (watch the connection watchdog example).
  */
 import path from 'node:path';
@@ -111,6 +112,7 @@ async function main() {
     '',
     '  TrueConf Room demo',
     `  Node-RED editor    ${demo.editorUrl}/`,
+    ...demo.dashboardUrls.map((url) => `  Touch panel        ${url}   (FlowFuse Dashboard 2.0)`),
     `  Room status page   ${demo.roomUrl}   (WebSocket API on port ${demo.wsPort})`,
     `  Building rooms     ${demo.building.map((r) => `${r.name} ${r.url}`).join('  ')}`,
     `  MQTT broker        ${demo.mqttUrl}`,

@@ -1,6 +1,5 @@
 import { setMaxListeners } from 'node:events';
-import { DEFAULT_TUNING, hasOutcome, isRoomError } from '../src/protocol';
-import type { RequestOptions } from '../src/protocol/types';
+import { DEFAULT_TUNING, hasOutcome, isRoomError, type RequestOptions } from '../src/protocol';
 import {
   MAX_TIMEOUT_MS,
   OUTCOME_DEFAULT_TIMEOUT_MS,
@@ -73,7 +72,7 @@ export = function (RED: NodeRedApi): void {
     // Cancels every request of this node in the pooled client, which outlives the node: on close, one still
     // unsent is dropped and never reaches the Room. (One signal for all: a controller per message costs time.)
     const closing = new AbortController();
-    setMaxListeners(0, closing.signal); // one listener per pending request, bounded by maxPending
+    setMaxListeners(0, closing.signal); // each pending outcome wait listens on it, at most maxPending
     const settle = (entry: InFlight): boolean => {
       if (entry.settled) return false;
       entry.settled = true;

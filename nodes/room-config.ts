@@ -1,8 +1,8 @@
-import type { EndpointOptions, Logger, Unsubscribe } from '../src/protocol/types';
-import type { RoomClient } from '../src/protocol';
+import type { EndpointOptions, Logger, Unsubscribe } from '../src/protocol';
+import { describeEndpoint, endpointKey, resolveEndpoint, sharedPool, type RoomClient } from '../src/protocol';
 import { registerAdminRoutes } from './lib/admin-routes';
 import type { ConnectionSnapshot, RoomConfigApi, SnapshotListener } from './lib/config-api';
-import { describeEndpoint, endpointKey, parseEndpoint, type RoomConfigProperties } from './lib/endpoint-config';
+import { parseEndpoint, type RoomConfigProperties } from './lib/endpoint-config';
 import { translator } from './lib/i18n';
 import type { NodeDef, NodeRedApi, RuntimeNode } from './lib/node-red';
 import { RoomConnection } from './lib/room-connection';
@@ -34,6 +34,9 @@ export = function (RED: NodeRedApi): void {
     node.name = def.name;
     const roomName = roomNameOf(def.name, node.id);
     if (deployedRooms.named(roomName).length > 0) node.warn(t('errors.duplicateName', { name: roomName }));
+    // Flows put the room's name into MQTT topics ({room}, trueconf/<room>/...): these characters would add a
+    // topic level or a wildcard there.
+    if (/[/+#]/.test(roomName)) node.warn(t('errors.nameNotTopicSafe', { name: roomName }));
 
     const parsed = parseEndpoint(def, node.credentials, t);
     const configError = parsed.ok ? undefined : parsed.reason;
@@ -49,11 +52,14 @@ export = function (RED: NodeRedApi): void {
       const key = endpointKey(endpoint);
       for (const other of deployed.values()) {
         if (other.endpoint && endpointKey(other.endpoint) === key) {
-          node.log(t('errors.duplicateEndpoint', { other: other.id }));
+          // Under another name this is likely a copy-paste slip in a building: both names drive one Room.
+          if (other.roomName !== roomName)
+            node.warn(t('errors.sameRoomOtherName', { name: roomName, other: other.roomName }));
+          else node.log(t('errors.duplicateEndpoint', { other: other.id }));
           break;
         }
       }
-      node.debug(describeEndpoint(endpoint));
+      node.debug(describeEndpoint(resolveEndpoint(endpoint)));
     }
 
     const api: Omit<RoomConfigApi, 'id' | 'type'> = {
@@ -88,16 +94,10 @@ export = function (RED: NodeRedApi): void {
 
     node.on('close', (removed: boolean, done: () => void) => {
       deployedRooms.remove(node as unknown as RoomConfigApi);
-      // Users usually close first and have released the lease by now; the pool may still hold the socket.
-      const client = connection.recentClient;
       connection.close();
-      // A deleted config node has no successor to hand the socket to: close it now, unless another config
-      // node of the same endpoint still uses it. (A redeployed one is left to the pool's grace period.)
-      if (removed && client && endpoint && client.state !== 'closed') {
-        const key = endpointKey(endpoint);
-        const shared = [...deployed.values()].some((other) => other.endpoint && endpointKey(other.endpoint) === key);
-        if (!shared) void client.close();
-      }
+      // A deleted config node has no successor to hand the socket to: the pool closes it now unless a lease
+      // (another config node's users) still holds it. A redeployed one is left to the pool's grace period.
+      if (removed && endpoint) void sharedPool.closeIfUnused(endpoint);
       done();
     });
   }

@@ -1,5 +1,4 @@
-import { eventNames } from '../src/protocol/catalogue';
-import type { RoomNotification, Unsubscribe } from '../src/protocol/types';
+import { ALL_EVENTS, eventNames, type RoomNotification, type Unsubscribe } from '../src/protocol';
 import { ConnectionEventTracker } from './lib/connection-events';
 import { toBool } from './lib/endpoint-config';
 import { translator } from './lib/i18n';
@@ -21,9 +20,6 @@ interface RoomEventDef extends NodeDef {
   allRooms?: unknown;
 }
 
-/** The subscription "every notification" in the core's router. */
-const ALL = '*';
-
 export = function (RED: NodeRedApi): void {
   const t = translator(RED, 'room-event');
   let known: Set<string> | undefined;
@@ -43,10 +39,10 @@ export = function (RED: NodeRedApi): void {
     const topicPrefixOf = (room: RoomConfigApi): string => prefix.split('{room}').join(room.roomName);
     const withConnectionEvents = toBool(def.connectionEvents);
     const trackers = new Map<RoomConfigApi, ConnectionEventTracker>();
-    const onSnapshot = (room: RoomConfigApi, snapshot: ConnectionSnapshot): void => {
+    const onSnapshot = (room: RoomConfigApi, snapshot: ConnectionSnapshot, late = false): void => {
       if (!withConnectionEvents) return;
       let tracker = trackers.get(room);
-      if (!tracker) trackers.set(room, (tracker = new ConnectionEventTracker()));
+      if (!tracker) trackers.set(room, (tracker = new ConnectionEventTracker(late)));
       const payload = tracker.next(snapshot);
       if (payload) node.send({ topic: `${topicPrefixOf(room)}connection`, payload, room: room.roomName });
     };
@@ -62,16 +58,45 @@ export = function (RED: NodeRedApi): void {
           room: room.roomName,
         });
       };
-      const stops = client ? (names.length > 0 ? names : [ALL]).map((name) => client.subscribe(name, emit)) : [];
+      const stops = client ? (names.length > 0 ? names : [ALL_EVENTS]).map((name) => client.subscribe(name, emit)) : [];
       return () => {
         for (const stop of stops) stop();
         trackers.delete(room);
       };
     };
 
+    let closed = false;
+    const joined = new Set<RoomConfigApi>();
+    /**
+     * A room a later deploy removed: say so under its name, if the flow knew it. Deferred a turn, because a full
+     * deploy closes the room-configs too and this node's own close comes in that same turn; and skipped when a
+     * room of the same name (re)joined meanwhile.
+     */
+    const onRemoved = (room: RoomConfigApi): void => {
+      if (!withConnectionEvents || !trackers.get(room)?.known) return;
+      const name = room.roomName;
+      const topic = `${topicPrefixOf(room)}connection`;
+      setImmediate(() => {
+        if (closed || [...joined].some((r) => r.roomName === name)) return;
+        node.send({ topic, payload: { state: 'removed', reason: t('errors.roomRemoved') }, room: name });
+      });
+    };
+    const listenInFleet = (room: RoomConfigApi): Unsubscribe => {
+      const stop = listen(room);
+      joined.add(room);
+      return () => {
+        stop();
+        joined.delete(room);
+      };
+    };
+
     let detach: () => void;
     if (toBool(def.allRooms)) {
-      detach = attachToFleet(deployedRooms, node, t, { joined: listen, snapshot: onSnapshot }).detach;
+      detach = attachToFleet(deployedRooms, node, t, {
+        joined: listenInFleet,
+        snapshot: onSnapshot,
+        removed: onRemoved,
+      }).detach;
     } else {
       const own = configuredRoom(RED, def.room);
       const attachment = attachToRoom(RED, node, def.room, t, own && ((snapshot) => onSnapshot(own, snapshot)));
@@ -84,6 +109,7 @@ export = function (RED: NodeRedApi): void {
     }
 
     node.on('close', (_removed: boolean, done: () => void) => {
+      closed = true;
       detach();
       done();
     });

@@ -15,6 +15,8 @@
  *   reliability  dist/test/reliability
  *   browser      headless Chromium (/usr/bin/chromium): dist/test/browser. Without Chromium it is
  *                SKIPPED (its tests counted as skipped) unless CI=true, where that is a failure.
+ *   dashboard    the touch panel example (FlowFuse Dashboard 2.0) in headless Chromium: dist/test/dashboard;
+ *                skipped without Chromium like browser. A suite of its own, so each has its own time limit.
  *
  * Usage:
  *   node scripts/run-tests.js                  all suites
@@ -48,7 +50,7 @@ const isCI = process.env.CI === 'true';
 const suiteTimeoutMs = Number(process.env.TRUECONF_TEST_SUITE_TIMEOUT_S || 600) * 1000;
 
 // Folders claimed by a named suite; every other folder under dist/test (but support) runs in `core`.
-const claimed = ['nodes', 'e2e', 'reliability', 'browser', 'support'];
+const claimed = ['nodes', 'e2e', 'reliability', 'browser', 'dashboard', 'support'];
 
 const suites = [
   { name: 'core', dirs: null, describe: 'protocol core, emulator, install (Node 20)' },
@@ -68,6 +70,12 @@ const suites = [
   { name: 'e2e', dirs: ['e2e'], describe: 'Node-RED processes, examples, MQTT' },
   { name: 'reliability', dirs: ['reliability'], describe: 'faults, reconnects, leaks' },
   { name: 'browser', dirs: ['browser'], needsChromium: true, describe: 'editor in headless Chromium' },
+  {
+    name: 'dashboard',
+    dirs: ['dashboard'],
+    needsChromium: true,
+    describe: 'touch panel example (Dashboard 2.0) in headless Chromium',
+  },
 ];
 
 function parseArgs(argv) {

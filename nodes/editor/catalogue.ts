@@ -1,5 +1,7 @@
 import type { EditorCatalogue } from '../lib/editor-catalogue';
-import { getJson, isPlainObject } from './values';
+// The core's own rule: plain-object.ts has no dependencies, so esbuild bundles it for the browser.
+import { isPlainObject } from '../../src/protocol/plain-object';
+import { getJson } from './values';
 
 export type { EditorCatalogue, EditorMethod } from '../lib/editor-catalogue';
 

@@ -97,6 +97,8 @@ declare const RED: {
   nodes: {
     node(id: string): EditorNode | null | undefined;
     eachNode?(cb: (node: EditorNode) => void): void;
+    /** Config nodes of the workspace; return false from cb to stop. */
+    eachConfig?(cb: (node: EditorNode) => boolean | void): void;
   };
   editor?: { validateNode?(node: EditorNode): void };
   view?: { redraw?(updateActive?: boolean): void };

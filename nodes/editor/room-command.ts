@@ -2,7 +2,9 @@ import { catalogueForValidation, loadCatalogue, type EditorCatalogue, type Edito
 import { LiveLists } from './live-lists';
 import { attachMethodPicker } from './method-picker';
 import { paramRow, type ParamRow } from './param-form';
-import { hasOwn, isBlank, isPlainObject, textOf } from './values';
+import { showRoomNames } from './room-names';
+import { isPlainObject } from '../../src/protocol/plain-object';
+import { hasOwn, isBlank, textOf } from './values';
 
 // Validators take two arguments (the second unused): Node-RED then shows a returned text as the reason.
 
@@ -340,6 +342,7 @@ class CommandDialog {
 export function prepare(node: EditorNode): void {
   editingNode = node;
   new CommandDialog(node).start();
+  showRoomNames(node, 'room-command', '#node-input-roomFromMsg-names');
 }
 
 export function save(node: EditorNode): void {

@@ -1,5 +1,6 @@
 import { loadCatalogue } from './catalogue';
 import { textOf } from './values';
+import { showRoomNames } from './room-names';
 
 // Event names are identifiers; anything else is most likely a typo or a pasted list.
 const NAME_RE = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -218,6 +219,7 @@ class EventDialog {
 
 export function prepare(node: EditorNode): void {
   new EventDialog(node).start();
+  showRoomNames(node, 'room-event', '#node-input-allRooms-names');
 }
 
 export function save(node: EditorNode): void {

@@ -8,10 +8,6 @@ export function isBlank(v: unknown): boolean {
   return v === undefined || v === null || String(v).trim() === '';
 }
 
-export function isPlainObject(v: unknown): v is Record<string, unknown> {
-  return v !== null && typeof v === 'object' && !Array.isArray(v);
-}
-
 /** jQuery's val() as a string ('' for nothing). */
 export function textOf(input: JQuery): string {
   const v = input.val();

@@ -1,13 +1,17 @@
-import { testConnection, testReachability } from '../../src/protocol';
-import { roomKey } from '../../src/protocol/endpoint';
-import { DEFAULT_TUNING } from '../../src/protocol/tuning';
-import type { EndpointOptions, Role } from '../../src/protocol/types';
+import {
+  DEFAULT_TUNING,
+  endpointKey,
+  isPlainObject,
+  redact,
+  roomKey,
+  testConnectionBeside,
+  type EndpointOptions,
+} from '../../src/protocol';
 import type { RoomConfigApi } from './config-api';
 import { editorCatalogue } from './editor-catalogue';
-import { endpointKey, parseEndpoint, type RoomConfigProperties } from './endpoint-config';
+import { parseEndpoint, type RoomConfigProperties } from './endpoint-config';
 import type { Translate } from './i18n';
 import type { HttpRequest, HttpResponse, NodeRedApi } from './node-red';
-import { isPlainObject } from './command-input';
 import { tuningFromSettings } from './settings';
 
 /** The editor sends this in a password field whose stored value it does not know. */
@@ -25,11 +29,6 @@ export interface AdminRouteContext {
   translate: Translate;
 }
 
-/** Removes the secret from a text that might quote it (a Room error echoing the request, say). */
-export function scrub(text: string, secret: string | undefined): string {
-  return secret && secret.length > 0 ? text.split(secret).join('***') : text;
-}
-
 /**
  * May a secret saved for `saved` go to `tested`? Only to the same Room, and never with less certificate
  * checking than it was saved with (tlsInsecure switched on in the dialog would send it unverified).
@@ -37,11 +36,6 @@ export function scrub(text: string, secret: string | undefined): string {
 export function storedSecretMayGo(saved: EndpointOptions, tested: EndpointOptions): boolean {
   const verifies = (e: EndpointOptions) => e.rejectUnauthorized !== false;
   return roomKey(saved) === roomKey(tested) && (verifies(tested) || !verifies(saved));
-}
-
-/** Two sessions collide when they would hold the same control mode; an automatic role may be either. */
-function modesMayCollide(requested: Role | undefined, live: Role | undefined): boolean {
-  return requested === undefined || live === undefined || requested === live;
 }
 
 /** { id, name } items from a list response: entries with a string peerId (or id/callId). */
@@ -66,6 +60,12 @@ export function liveItems(list: unknown): { id: string; name?: string }[] {
  * guarded by a Node-RED permission (read for lookups, write for anything that opens a connection).
  */
 export function registerAdminRoutes(RED: NodeRedApi, ctx: AdminRouteContext): void {
+  // An async handler as a route: each handler answers its own errors, so its promise never rejects.
+  const answering =
+    (handler: (req: HttpRequest, res: HttpResponse) => Promise<void>) =>
+    (req: HttpRequest, res: HttpResponse): void => {
+      void handler(req, res);
+    };
   const t = ctx.translate;
 
   RED.httpAdmin.get(
@@ -79,9 +79,7 @@ export function registerAdminRoutes(RED: NodeRedApi, ctx: AdminRouteContext): vo
   RED.httpAdmin.post(
     '/trueconf-room/test-connection',
     RED.auth.needsPermission('room-config.write'),
-    (req: HttpRequest, res: HttpResponse) => {
-      void handleTestConnection(req, res);
-    },
+    answering(handleTestConnection),
   );
 
   async function handleTestConnection(req: HttpRequest, res: HttpResponse): Promise<void> {
@@ -118,61 +116,48 @@ export function registerAdminRoutes(RED: NodeRedApi, ctx: AdminRouteContext): vo
       // and the Room would displace the live one: answer from the live connection instead.
       const live = id ? ctx.deployed.get(id) : undefined;
       const liveClient = live?.client;
-      const wanted = endpointKey(parsed.endpoint);
       if (
         live?.endpoint &&
         liveClient &&
         liveClient.state === 'ready' &&
-        wanted !== '' &&
-        endpointKey(live.endpoint) === wanted
+        endpointKey(live.endpoint) === endpointKey(parsed.endpoint)
       ) {
         const reply: Record<string, unknown> = { ok: true, message: t('test.liveOk') };
         if (liveClient.appState !== undefined) reply.appState = liveClient.appState;
         if (liveClient.role !== undefined) reply.role = liveClient.role;
+        if (liveClient.roleNotApplicable) reply.roleNotApplicable = true;
         res.json(reply);
         return;
       }
       const { tuning } = tuningFromSettings(RED.settings);
       const timeoutMs = tuning.connectTimeoutMs ?? DEFAULT_TUNING.connectTimeoutMs;
-      // Another deployed connection to this Room in the mode the test would take: authenticating would make
-      // the Room displace it (and repeated tests would exhaust its re-authentication attempts). Check that
-      // the Room answers, and leave the credentials untested.
-      const room = roomKey(parsed.endpoint);
-      const holder = [...ctx.deployed.values()].find(
-        (c) =>
-          c.endpoint &&
-          c.client?.state === 'ready' &&
-          roomKey(c.endpoint) === room &&
-          modesMayCollide(parsed.endpoint.role, c.client.role),
-      );
-      if (holder) {
-        const reach = await testReachability(parsed.endpoint, { timeoutMs });
+      // Beside the deployed connections: one holding the mode the test would take is not displaced.
+      const result = await testConnectionBeside(parsed.endpoint, ctx.deployed.values(), { timeoutMs });
+      if (result.untested) {
         res.json(
-          reach.ok
+          result.ok
             ? { ok: true, untested: true, message: t('test.reachableOnly') }
-            : { ok: false, message: scrub(reach.message, secret) },
+            : { ok: false, message: redact(result.message, [secret]) },
         );
         return;
       }
-      const result = await testConnection(parsed.endpoint, { timeoutMs });
       const reply: Record<string, unknown> = {
         ok: result.ok === true,
-        message: scrub(String(result.message ?? ''), secret),
+        message: redact(String(result.message ?? ''), [secret]),
       };
       if (result.appState !== undefined) reply.appState = result.appState;
       if (result.role !== undefined) reply.role = result.role;
+      if (result.roleNotApplicable) reply.roleNotApplicable = true;
       res.json(reply);
     } catch (err) {
-      res.json({ ok: false, message: scrub(err instanceof Error ? err.message : String(err), secret) });
+      res.json({ ok: false, message: redact(err instanceof Error ? err.message : String(err), [secret]) });
     }
   }
 
   RED.httpAdmin.get(
     '/trueconf-room/live/:configId/:list',
     RED.auth.needsPermission('room-config.read'),
-    (req: HttpRequest, res: HttpResponse) => {
-      void handleLiveList(req, res);
-    },
+    answering(handleLiveList),
   );
 
   async function handleLiveList(req: HttpRequest, res: HttpResponse): Promise<void> {
@@ -195,7 +180,7 @@ export function registerAdminRoutes(RED: NodeRedApi, ctx: AdminRouteContext): vo
     } catch (err) {
       res
         .status(502)
-        .json({ error: scrub(err instanceof Error ? err.message : String(err), config?.endpoint?.secret) });
+        .json({ error: redact(err instanceof Error ? err.message : String(err), [config?.endpoint?.secret]) });
     }
   }
 }

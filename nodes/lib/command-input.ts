@@ -1,5 +1,4 @@
-import type { JsonObject } from '../../src/protocol/types';
-import { isPlainObject } from '../../src/protocol/plain-object';
+import { describeValue, isPlainObject, kindOf, type JsonObject } from '../../src/protocol';
 import { NodeCommandError } from './errors';
 import type { Translate } from './i18n';
 import type { NodeMessage } from './node-red';
@@ -24,20 +23,6 @@ export interface CommandInput {
 }
 
 export type Parsed<T> = { ok: true; value: T } | { ok: false; error: NodeCommandError };
-
-export { isPlainObject };
-
-/** Describes a value's kind for error texts: "number", "string", "array", "null", "Buffer"... */
-export function kindOf(value: unknown): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'array';
-  if (Buffer.isBuffer(value)) return 'Buffer';
-  if (typeof value === 'object') {
-    const name = (value as { constructor?: { name?: unknown } }).constructor?.name;
-    return typeof name === 'string' && name !== 'Object' ? name : 'object';
-  }
-  return typeof value;
-}
 
 /** The last level of an MQTT-style topic: "rooms/hall/cmd/call" -> "call". */
 export function methodFromTopic(topic: unknown): string | undefined {
@@ -68,12 +53,6 @@ export function parseConfiguredTimeout(raw: unknown): { timeoutMs: number | unde
   const n = typeof raw === 'number' ? raw : typeof raw === 'string' ? Number(raw) : NaN;
   if (Number.isFinite(n) && n > 0 && n <= MAX_TIMEOUT_MS) return { timeoutMs: n, valid: true };
   return { timeoutMs: undefined, valid: false };
-}
-
-function describeValue(value: unknown): string {
-  if (typeof value === 'string') return JSON.stringify(value.length > 20 ? `${value.slice(0, 20)}…` : value);
-  if (typeof value === 'number' || typeof value === 'boolean' || value === null) return String(value);
-  return kindOf(value);
 }
 
 export interface NodeCommandSettings {

@@ -1,4 +1,4 @@
-import type { ConnectionState, EndpointOptions, Unsubscribe } from '../../src/protocol/types';
+import type { ConnectionState, EndpointOptions, Unsubscribe } from '../../src/protocol';
 import type { RoomClient } from '../../src/protocol';
 import type { RuntimeNode } from './node-red';
 

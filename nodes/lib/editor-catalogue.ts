@@ -1,5 +1,5 @@
-import { catalogue, eventNames, methodNames, type ParamSpec } from '../../src/protocol/catalogue';
-import { hasOutcome, outcomeMethods } from '../../src/protocol';
+import { catalogue, eventNames, methodNames, type ParamSpec } from '../../src/protocol';
+import { hasOutcome, OUTCOME_METHODS } from '../../src/protocol';
 import { MAX_TIMEOUT_MS } from './command-input';
 import { SETTING_NAMES } from './settings';
 
@@ -59,7 +59,7 @@ export function editorCatalogue(): EditorCatalogue {
     methods,
     events: eventNames(),
     appStates: { ...data.appStates },
-    outcomeMethods: [...outcomeMethods],
+    outcomeMethods: [...OUTCOME_METHODS],
     limits: { maxTimeoutMs: MAX_TIMEOUT_MS },
     settings: [...SETTING_NAMES],
   };

@@ -1,5 +1,4 @@
-import { RoomError, type RoomErrorCode } from '../../src/protocol/errors';
-import type { JsonObject } from '../../src/protocol/types';
+import { RoomError, type JsonObject, type RoomErrorCode } from '../../src/protocol';
 
 /** Codes raised by the nodes themselves, before or around the core. */
 export type NodeErrorCode =

@@ -1,4 +1,4 @@
-import type { Unsubscribe } from '../../src/protocol/types';
+import type { Unsubscribe } from '../../src/protocol';
 import type { ConnectionSnapshot, RoomConfigApi } from './config-api';
 import type { Translate } from './i18n';
 import type { RuntimeNode } from './node-red';
@@ -8,8 +8,13 @@ import { fleetStatus, statusSetter } from './status';
 export interface FleetHooks {
   /** A room joined (now, or by a later deploy): set up what the node needs of it; return how to undo it. */
   joined?(room: RoomConfigApi): Unsubscribe | undefined;
-  /** The room's connection changed (called once at once on joining, like onState). */
-  snapshot?(room: RoomConfigApi, snapshot: ConnectionSnapshot): void;
+  /**
+   * The room's connection changed (called once at once on joining, like onState). `late`: the room joined
+   * after the node started (a later deploy added or renamed it), so its state at joining is news.
+   */
+  snapshot?(room: RoomConfigApi, snapshot: ConnectionSnapshot, late: boolean): void;
+  /** A later deploy removed (or renamed) the room; called before the room is left. Not called on detach. */
+  removed?(room: RoomConfigApi): void;
 }
 
 export interface FleetAttachment {
@@ -46,10 +51,11 @@ export function attachToFleet(
 
   const stopFollowing = registry.onChange({
     added(room) {
+      const late = ready;
       room.register(node);
       const stop = room.onState((snapshot) => {
         snapshots.set(room, snapshot);
-        hooks.snapshot?.(room, snapshot);
+        hooks.snapshot?.(room, snapshot, late);
         refresh();
       });
       const undoJoin = hooks.joined?.(room);
@@ -60,7 +66,10 @@ export function attachToFleet(
         room.deregister(node);
       });
     },
-    removed: leave,
+    removed(room) {
+      if (leaving.has(room)) hooks.removed?.(room);
+      leave(room);
+    },
   });
   ready = true;
   refresh();

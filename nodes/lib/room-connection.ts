@@ -1,11 +1,6 @@
-import { sharedPool, type RoomClient } from '../../src/protocol';
-import type { ClientTuning, EndpointOptions, Logger, StateChange, Unsubscribe } from '../../src/protocol/types';
+import { sharedPool, type Lease, type RoomClient } from '../../src/protocol';
+import type { ClientTuning, EndpointOptions, Logger, StateChange, Unsubscribe } from '../../src/protocol';
 import type { ConnectionSnapshot, SnapshotListener } from './config-api';
-
-interface Lease {
-  client: RoomClient;
-  release(): void;
-}
 
 /**
  * The connection side of one room-config node: counts its user nodes, holds one pooled client lease
@@ -18,7 +13,6 @@ export class RoomConnection {
   private lease: Lease | undefined;
   private detachClient: Unsubscribe | undefined;
   private lastChange: StateChange | undefined;
-  private lastClient: RoomClient | undefined;
   private closed = false;
   private startError: string | undefined;
 
@@ -36,11 +30,6 @@ export class RoomConnection {
 
   get client(): RoomClient | undefined {
     return this.lease?.client;
-  }
-
-  /** The client of the current or the last lease (the pool may still keep it open after the release). */
-  get recentClient(): RoomClient | undefined {
-    return this.lease?.client ?? this.lastClient;
   }
 
   get userCount(): number {
@@ -104,7 +93,6 @@ export class RoomConnection {
     // its limit) or is waiting out a backoff reconnects now instead of at its next scheduled attempt.
     const waiting = lease.client.state;
     if (waiting === 'auth-failed' || waiting === 'displaced' || waiting === 'backoff') lease.client.retryNow();
-    this.lastClient = lease.client;
     this.lastChange = undefined;
     const onState = (change: StateChange): void => {
       this.lastChange = change;

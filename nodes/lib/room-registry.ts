@@ -1,4 +1,4 @@
-import type { Unsubscribe } from '../../src/protocol/types';
+import type { Unsubscribe } from '../../src/protocol';
 import type { RoomConfigApi } from './config-api';
 
 /** Why a name picked no room: nothing deployed by that name or id, or more than one by that name. */

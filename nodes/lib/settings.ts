@@ -1,5 +1,4 @@
-import type { ClientTuning } from '../../src/protocol/types';
-import { DEFAULT_TUNING } from '../../src/protocol/tuning';
+import { DEFAULT_TUNING, type ClientTuning } from '../../src/protocol';
 import type { SettingDeclaration } from './node-red';
 
 /**

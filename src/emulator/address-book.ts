@@ -199,8 +199,9 @@ export const ADDRESS_BOOK_HANDLERS: Record<string, Handler> = {
   getBanList: (c) => ok({ banList: c.state.abook.banList() }),
   block: (c) => c.state.abook.block(str(c.frame, 'peerId'), c.displayName),
   unblock: (c) => c.state.abook.unblock(str(c.frame, 'peerId')),
+  // peerId is echoed as sent [INF]; the name comes from the address book, or is made from the id.
   getDisplayNameById: (c) => {
-    const peerId = c.resolve(str(c.frame, 'peerId'));
+    const peerId = str(c.frame, 'peerId');
     return ok({ peerId, peerDn: c.state.abook.find(peerId)?.peerDn ?? c.displayName(peerId) });
   },
   // The details arrive as a detailsInfo notification (catalogue); the emulator knows names only [INF].

@@ -1,4 +1,4 @@
-/** The Room's `appState` (reference §4.1 [DOC]; names as pyVideoSDK gives them). */
+/** The Room's `appState` (docs/protocol.md §9.1 [DOC]; names as pyVideoSDK gives them). */
 export enum AppState {
   /** not connected to a TrueConf Server */
   None = 0,

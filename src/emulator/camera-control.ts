@@ -14,7 +14,7 @@ import { callIdOf } from './wire-shapes';
  * camera (accept/rejectRequestCameraControl). Everything ends with the conference.
  */
 
-/** incomingRequestCameraControlRejected / outgoing...Rejected `reason` (catalogue): 0 by the Room (or far end), 2 conference ended. */
+/** `reason` of incoming/outgoingRequestCameraControlRejected (catalogue): 0 refused, 2 the conference ended. */
 const REASON = { refused: 0, conferenceEnded: 2 } as const;
 
 export class CameraControl {

@@ -22,6 +22,7 @@ Options:
   --web-port <n>           web port: /public/<instance>/config.json and the status page (default 8080; 0 = any free)
   --ws-port <n>            WebSocket port (default 8765; the next free port is taken when busy; 0 = any free)
   --instance <name>        instance name in the config.json path (default "default")
+  --product <room|videosdk>  room (default), or TrueConf VideoSDK: no access levels (no admin/user split)
   --admin-pin <pin>        protect the administrator mode with a PIN
   --admin-password <pw>    protect the administrator mode with a password
   --user-pin <pin>         protect the user mode with a PIN
@@ -82,6 +83,7 @@ async function main(): Promise<void> {
         'web-port': { type: 'string' },
         'ws-port': { type: 'string' },
         instance: { type: 'string' },
+        product: { type: 'string' },
         'admin-pin': { type: 'string' },
         'admin-password': { type: 'string' },
         'user-pin': { type: 'string' },
@@ -106,6 +108,9 @@ async function main(): Promise<void> {
     process.stdout.write(HELP);
     return;
   }
+  if (v.product !== undefined && v.product !== 'room' && v.product !== 'videosdk')
+    fail('--product must be room or videosdk');
+  const product: 'room' | 'videosdk' = v.product === 'videosdk' ? 'videosdk' : 'room';
   const admin = modeAuth(v['admin-pin'], v['admin-password'], 'admin');
   const user = modeAuth(v['user-pin'], v['user-password'], 'user');
   if ((v['tls-key'] === undefined) !== (v['tls-cert'] === undefined)) fail('--tls-key and --tls-cert go together');
@@ -122,6 +127,7 @@ async function main(): Promise<void> {
   const shared = {
     host: v.host ?? '127.0.0.1',
     instance: v.instance ?? 'default',
+    product,
     auth: { admin, user },
     appState: int(v['app-state'], '--app-state', 3, 0, 3),
     ringTimeoutMs: int(v['ring-timeout'], '--ring-timeout', 30_000, 0, 3_600_000),
@@ -142,11 +148,13 @@ async function main(): Promise<void> {
   }
   process.stdout.write(
     [
-      'TrueConf Room emulator running',
+      `TrueConf ${product === 'videosdk' ? 'VideoSDK' : 'Room'} emulator running`,
       `  WebSocket    ${room.url}  (paths /, /v1, /v2)`,
       `  config.json  ${room.configUrl}`,
       `  status page  ${room.webUrl}`,
-      `  auth         admin ${describeAuth(admin)}, user ${describeAuth(user)}`,
+      product === 'videosdk'
+        ? `  auth         one control mode (no access levels), ${describeAuth(admin)}`
+        : `  auth         admin ${describeAuth(admin)}, user ${describeAuth(user)}`,
       `  app state    ${room.appState} (${appStateName(room.appState)}), room id ${room.roomId}`,
       'Press Ctrl-C to stop.',
       '',

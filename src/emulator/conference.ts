@@ -22,8 +22,9 @@ import type { WorldLink } from './world-link';
 
 /**
  * The current conference (appState 5): who is in it, in InstanceId form (`user@server/INSTANCE`, two
- * instances of one user are two participants), invitations and join requests (reference §0, §4.6 E). The podium
- * and smart meeting (podium.ts) and moderation and the waiting room (moderation.ts) act on its participants.
+ * instances of one user are two participants), invitations and join requests (docs/protocol.md §6.6, §10.5).
+ * The podium and smart meeting (podium.ts) and moderation and the waiting room (moderation.ts) act on its
+ * participants.
  */
 
 export interface Participant extends EmulatedParticipant {
@@ -151,7 +152,7 @@ export class Conferences {
     }));
   }
 
-  /** The `requests` of getAppState while a podium request or invitation is pending (reference §4.1). */
+  /** The `requests` of getAppState while a podium request or invitation is pending (docs/protocol.md §9.1). */
   appStateRequests(): Record<string, unknown> | undefined {
     return this.podium.appStateRequests();
   }
@@ -348,7 +349,7 @@ export class Conferences {
     return { error: `no participant ${id}` };
   }
 
-  /** An InstanceId names one participant; a CallId or short id names a user, unambiguous only with one instance [INF]. */
+  /** An InstanceId names one participant; a CallId or short id a user, unambiguous with one instance only [INF]. */
   lookup(id: string): { p?: Participant; ambiguous?: number } {
     const list = this.conf?.participants ?? [];
     const exact = list.find((p) => p.peerId.toLowerCase() === id.toLowerCase());
@@ -412,22 +413,7 @@ export class Conferences {
   /** A participant with an InstanceId: the one given, or a new instance of that user. */
   private newParticipant(c: Conference, id: string, peerDn: string): Participant {
     const peerId = id.includes('/') ? id : `${this.w.resolve(id)}/${this.nextInstance()}`;
-    return {
-      peerId,
-      peerDn,
-      role: ROLE.general,
-      mic: 2,
-      video: 2,
-      self: false,
-      broadcast: c.p2p,
-      pinned: false,
-      moderator: false,
-      inWaitingRoom: false,
-      audioReceiving: true,
-      videoReceiving: true,
-      recordingMe: false,
-      lastSpokeAt: 0,
-    };
+    return participant({ peerId, peerDn, role: ROLE.general, self: false, broadcast: c.p2p });
   }
 
   /** Instance suffixes as a Room shows them: short hex strings [INF]. */
@@ -437,21 +423,28 @@ export class Conferences {
   }
 
   private self(c: Conference, role: number): Participant {
-    return {
+    return participant({
       peerId: `${this.w.roomId}/${ROOM_INSTANCE}`,
       peerDn: this.w.roomDn,
       role,
-      mic: this.w.mute.mic ? 1 : 2,
-      video: this.w.mute.video ? 1 : 2,
       self: true,
       broadcast: c.p2p || c.confType === 1 || role === ROLE.owner,
-      pinned: false,
-      moderator: false,
-      inWaitingRoom: false,
-      audioReceiving: true,
-      videoReceiving: true,
-      recordingMe: false,
-      lastSpokeAt: 0,
-    };
+    });
   }
+}
+
+/** A participant as they join: microphone and camera on, nothing pinned, recorded or waiting. */
+function participant(p: Pick<Participant, 'peerId' | 'peerDn' | 'role' | 'self' | 'broadcast'>): Participant {
+  return {
+    ...p,
+    mic: 2,
+    video: 2,
+    pinned: false,
+    moderator: false,
+    inWaitingRoom: false,
+    audioReceiving: true,
+    videoReceiving: true,
+    recordingMe: false,
+    lastSpokeAt: 0,
+  };
 }

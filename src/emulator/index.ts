@@ -2,6 +2,7 @@
 export { RoomEmulator } from './room-emulator';
 export { numberedRoomNames, RoomFleet, type EmulatedRoomEntry, type RoomFleetOptions } from './room-fleet';
 export { DEFAULT_PEER_RULES, NO_ANSWER_CAUSE, scriptFor } from './peers';
+export { AppState } from './app-state';
 export { DEFAULT_DOMAIN } from './room-world';
 export type { FaultHooks } from './faults';
 export type {

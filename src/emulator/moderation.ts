@@ -4,7 +4,7 @@ import { fail, ok, type Reply } from './reply';
 import type { WorldLink } from './world-link';
 
 /**
- * What the Room as conference owner does to participants (reference §4.6 F, H): moderators, their
+ * What the Room as conference owner does to participants (docs/protocol.md §10.6, §10.7): moderators, their
  * microphones and cameras, what the Room receives from them, record requests, and the waiting room.
  */
 export class Moderation {

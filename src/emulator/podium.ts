@@ -6,16 +6,16 @@ import { Timers } from './timers';
 import type { WorldLink } from './world-link';
 
 /**
- * The podium of a role-based conference (reference §4.6 F) and the smart meeting (§0, §4.6 G): in a smart
+ * The podium of a role-based conference and the smart meeting (docs/protocol.md §10.6): in a smart
  * meeting speakers take the podium by voice activity up to the number of slots, the one silent longest
  * leaves first, podium commands are inactive and pinUser keeps a speaker there. On the wire a participant on
  * the podium has `broadcast: true`; changes are reported by roleEventOccured.
  */
 
-/** roleEventOccured.type and .result (reference §4.5). */
+/** roleEventOccured.type and .result (docs/protocol.md §10.6). */
 const ROLE_EVENT = { request: 0, response: 1, notification: 3 } as const;
 const ROLE_RESULT = { positive: 0, declined: 3 } as const;
-/** userPinEventOccurred.eventCode (reference §4.5). */
+/** userPinEventOccurred.eventCode (docs/protocol.md §10.6). */
 const PIN_EVENT = { pinned: 0, unpinned: 1, limitReached: 2, notInConference: 3 } as const;
 
 export class Podium {
@@ -31,7 +31,7 @@ export class Podium {
     this.timers = new Timers((err) => w.onError(err));
   }
 
-  /** The `requests` of getAppState while a podium request or invitation is pending (reference §4.1). */
+  /** The `requests` of getAppState while a podium request or invitation is pending (docs/protocol.md §9.1). */
   appStateRequests(): Record<string, unknown> | undefined {
     const incomingRequest = this.requests.size > 0;
     if (!incomingRequest && !this.roomInvited) return undefined;
@@ -179,7 +179,7 @@ export class Podium {
     });
   }
 
-  /** pinUser: a pinned speaker keeps a podium slot; pins can never fill every slot (reference §4.6 G). */
+  /** pinUser: a pinned speaker keeps a podium slot; pins can never fill every slot (docs/protocol.md §10.6). */
   pinUser(peerId: string, pin: boolean): Reply {
     const c = this.confs.current;
     if (!c || !c.smartMeeting)
@@ -187,7 +187,7 @@ export class Podium {
     const p = this.confs.lookup(peerId).p;
     const event = (peer: string, eventCode: number) =>
       this.w.notify('userPinEventOccurred', { peerId: peer, eventCode, confId: c.confId });
-    // The outcome is the notification, also for a participant who is not there (reference §4.6 G).
+    // The outcome is the notification, also for a participant who is not there (docs/protocol.md §10.6).
     if (!p) return ok(undefined, () => event(peerId, PIN_EVENT.notInConference));
     if (!pin) return ok(undefined, () => ((p.pinned = false), event(p.peerId, PIN_EVENT.unpinned)));
     const pins = c.participants.filter((x) => x.pinned && x !== p).length;
@@ -199,7 +199,7 @@ export class Podium {
     });
   }
 
-  /** Test hook: a participant speaks. In a smart meeting the speaker takes a podium slot, the longest silent unpinned one leaves. */
+  /** Test hook: a participant speaks. In a smart meeting they take a slot; the unpinned one silent longest leaves. */
   speak(peerId: string): void {
     const c = this.confs.current;
     if (!c) throw new Error('participantSpeaks: the Room is not in a conference');
@@ -247,13 +247,16 @@ export class Podium {
     return this.confs.current?.participants.find((p) => p.self);
   }
 
-  /** Why a podium command cannot run now (reference §4.6 F, G: podium commands are inactive under VAD). */
+  /** Why a podium command cannot run now (docs/protocol.md §10.6: podium commands are inactive under VAD). */
   private podiumRefusal(ownerOnly: boolean): string | undefined {
     const c = this.confs.current;
     if (!c) return 'not in a conference';
     if (c.confType !== ROLE_BASED) return 'podium commands need a role-based conference';
     if (c.smartMeeting)
-      return 'podium commands are inactive: the conference is in smart meeting (VAD) mode, where speakers take the podium by voice; use pinUser';
+      return (
+        'podium commands are inactive: the conference is in smart meeting (VAD) mode, ' +
+        'where speakers take the podium by voice; use pinUser'
+      );
     if (ownerOnly && c.owner !== this.w.roomId) return 'only the conference owner can manage the podium';
     return undefined;
   }

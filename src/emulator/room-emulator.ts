@@ -5,6 +5,8 @@ import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocket, WebSocketServer, type RawData } from 'ws';
 import { appStateName, methodSpec } from '../protocol/catalogue';
+import { frameText } from '../protocol/frames';
+import { AppState } from './app-state';
 import { AuthBook } from './auth-book';
 import { FaultState, type FaultHooks } from './faults';
 import { FrameLog } from './frame-log';
@@ -96,10 +98,11 @@ export class RoomEmulator extends EventEmitter {
       this.book,
       (session, cause) => this.deauthorize(session as Connection, cause),
       (session) => this.emit('authenticated', { connId: session.id, role: session.role }),
+      options.product !== 'videosdk',
     );
     this.world = new RoomWorld(
       {
-        appState: options.appState ?? 3,
+        appState: options.appState ?? AppState.Normal,
         server: options.server,
         login: options.login,
         peers: options.peers ?? {},
@@ -125,6 +128,7 @@ export class RoomEmulator extends EventEmitter {
       far: { peers: options.peers ?? {}, answerDelayMs: options.answerDelayMs ?? 50 },
       onError,
     });
+    if (options.product === 'videosdk') this.state.system.license.product_id = 'videosdk';
     // autoPong off: pongs are ours to send, so that stopPongs can make the link half-open.
     this.wss = new WebSocketServer({ noServer: true, autoPong: false, clientTracking: false });
     this.faults = this.makeFaultHooks();
@@ -200,8 +204,8 @@ export class RoomEmulator extends EventEmitter {
   /**
    * shutdown, shutdownSystem, rebootSystem: after the response, every connection closes and config.json
    * answers 503; `powerCycleMs` later the Room is back, on the next free WebSocket port above the old one
-   * (as a restarted Room that finds its port taken), with its tokens forgotten (§2.5). A Room that was shut
-   * down coming back by itself stands for someone switching it on again [INF].
+   * (as a restarted Room that finds its port taken), with its tokens forgotten (docs/protocol.md §5.5). A Room
+   * that was shut down coming back by itself stands for someone switching it on again [INF].
    */
   private powerCycle(method: string): void {
     if (this.poweredOff || !this.running) return;
@@ -210,15 +214,17 @@ export class RoomEmulator extends EventEmitter {
     const old = this.wsPortValue;
     this.log.add('info', `${method}: the Room goes down and comes back in ${delay} ms`);
     this.emit('poweredOff', { method });
+    const comeBack = () => {
+      if (!this.running) return;
+      this.comeUp(old).then(
+        () => (this.poweredOff = false),
+        (err: Error) => this.log.add('info', `emulator error: cannot come back (${err.message})`),
+      );
+    };
     this.goDown(true).then(
-      () =>
-        this.powerTimers.after(delay, () => {
-          if (!this.running) return;
-          this.comeUp(old).then(
-            () => (this.poweredOff = false),
-            (err: Error) => this.log.add('info', `emulator error: cannot come back (${err.message})`),
-          );
-        }),
+      () => {
+        if (this.running) this.powerTimers.after(delay, comeBack);
+      },
       (err: Error) => this.log.add('info', `emulator error: ${err.message}`),
     );
   }
@@ -254,6 +260,11 @@ export class RoomEmulator extends EventEmitter {
 
   get appState(): number {
     return this.world.appState;
+  }
+
+  /** `room`, or `videosdk` (no access levels). */
+  get product(): 'room' | 'videosdk' {
+    return this.options.product === 'videosdk' ? 'videosdk' : 'room';
   }
 
   get conference(): EmulatedConference | undefined {
@@ -294,7 +305,7 @@ export class RoomEmulator extends EventEmitter {
     };
   }
 
-  /** A file appears on the Room's embedded HTTP server (for setLogo, setBackground, addSlide, sendFile ...). Returns its fileId. */
+  /** A file appears on the Room's embedded HTTP server (for setLogo, addSlide, sendFile ...). Returns its fileId. */
   addFile(fileName: string, size?: number): number {
     return this.state.system.addFile(fileName, size);
   }
@@ -353,7 +364,7 @@ export class RoomEmulator extends EventEmitter {
     this.world.confs.podium.inviteRoomToPodium();
   }
 
-  /** A participant asks to control the Room's camera (acceptRequestCameraControl / rejectRequestCameraControl). Returns their InstanceId. */
+  /** A participant asks to control the Room's camera (accept/rejectRequestCameraControl). Returns their InstanceId. */
   cameraControlRequest(callId: string): string {
     return this.state.camera.incomingRequest(callId);
   }
@@ -482,11 +493,7 @@ export class RoomEmulator extends EventEmitter {
 
   private onFrame(conn: Connection, data: RawData, isBinary: boolean): void {
     try {
-      const text = Buffer.isBuffer(data)
-        ? data.toString('utf8')
-        : Array.isArray(data)
-          ? Buffer.concat(data).toString('utf8')
-          : Buffer.from(data).toString('utf8');
+      const text = frameText(data);
       let frame: unknown;
       try {
         frame = JSON.parse(text);
@@ -548,6 +555,7 @@ export class RoomEmulator extends EventEmitter {
           roomId: this.world.roomId,
           roomDn: this.world.roomDn,
           webPort: this.webPortValue,
+          product: this.product,
         },
         clearTokens: () => this.book.clearTokens(),
         remark: (text) => this.log.add('info', text, conn.id),
@@ -651,6 +659,7 @@ export class RoomEmulator extends EventEmitter {
       }),
       status: (since: number) => ({
         instance: this.instance,
+        product: this.product,
         url: this.url,
         webPort: this.webPortValue,
         wsPort: this.wsPortValue,

@@ -11,7 +11,7 @@ import type { WorldLink } from './world-link';
 /**
  * The Room's world: app state, server and account, mute state and settings; the call being placed or
  * received (calls.ts) and the current conference (conference.ts). It decides what each of these commands
- * does and which notifications follow (reference §4.6); it knows nothing of sockets or auth.
+ * does and which notifications follow (docs/protocol.md §10); it knows nothing of sockets or auth.
  * Notifications go out through `notify`, which broadcasts to every authorized controller.
  */
 
@@ -141,9 +141,11 @@ export class RoomWorld implements WorldLink {
     return this.account?.peerDn ?? 'Emulated Room';
   }
 
-  /** A short TrueConf ID resolves against the Room's current server: bob -> bob@<domain> (reference §0). */
+  /** A short TrueConf ID resolves against the Room's current server: bob -> bob@<server> (docs/protocol.md §6.6). */
   resolve(id: string): string {
-    return id.includes('@') ? id : `${id}@${this.domain}`;
+    // Not connected to a server: there is nothing to complete a short id with, so it stays as given [INF].
+    if (id.includes('@') || !this.server) return id;
+    return `${id}@${this.server.domain}`;
   }
 
   displayName(id: string): string {

@@ -31,6 +31,12 @@ export class Sessions {
     /** Sends authorizationNeeded {cause} to a connection that just lost its mode. */
     private readonly deauthorize: (session: Session, cause: number) => void,
     private readonly authenticated: (session: Session) => void,
+    /**
+     * false for TrueConf VideoSDK, which has one control mode (no administrator/user split): `role` is
+     * ignored, every connection may use every command, and `auth` answers without `previleges` [INF].
+     * The one mode is kept as "admin" here; its protection is the admin protection.
+     */
+    readonly accessLevels = true,
   ) {}
 
   holder(mode: ControlMode): Session | undefined {
@@ -38,6 +44,13 @@ export class Sessions {
   }
 
   auth(session: Session, frame: Record<string, unknown>): Reply {
+    if (!this.accessLevels) {
+      if (frame.type === undefined)
+        return fail('TrueConf VideoSDK has no access levels (no user mode)', { resultCode: 1 });
+      const decision = this.book.decide({ type: frame.type, credentials: frame.credentials, role: 'admin' });
+      if (!decision.ok) return fail(decision.error, { resultCode: decision.resultCode });
+      return this.grant(session, 'admin');
+    }
     // Admin -> user switch on an already-admin connection: no type, role "user" (docs/protocol.md §5.2).
     if (frame.type === undefined && frame.role === 'user') {
       if (session.role !== 'admin')
@@ -59,6 +72,7 @@ export class Sessions {
   setAuthParams(session: Session, frame: Record<string, unknown>): Reply {
     const mode = frame.userType as ControlMode;
     const type = frame.authType as ModeAuth['type'];
+    if (!this.accessLevels && mode === 'user') return fail('TrueConf VideoSDK has no user mode');
     if (mode === 'admin' && session.role !== 'admin') return fail('access denied: requires administrator mode');
     if (type === 'password' && (typeof frame.password !== 'string' || frame.password === '')) {
       return fail('missing parameter "password" (required when authType is "password")');
@@ -114,6 +128,7 @@ export class Sessions {
   authInfo(session: Session): Record<string, unknown> {
     const admin = this.book.protection('admin');
     const user = this.book.protection('user');
+    if (!this.accessLevels) return { adminAuth: { security: admin.type } };
     const userAuth: Record<string, unknown> = { security: user.type };
     if (user.type === 'pin' && session.role === 'admin') userAuth.pin = user.secret;
     return { adminAuth: { security: admin.type }, userAuth };
@@ -131,12 +146,13 @@ export class Sessions {
     this.holders[role] = session;
     const displaced = previous && previous !== session ? previous : undefined;
     if (displaced) displaced.role = undefined;
-    const fields = {
+    const fields: Record<string, unknown> = {
       resultCode: 0,
       previleges: role === 'admin' ? 2 : 1,
       token: this.book.issueToken(role),
       tokenForHttpServer: httpToken(),
     };
+    if (!this.accessLevels) delete fields.previleges;
     return ok(fields, () => {
       if (displaced) this.deauthorize(displaced, CAUSE.displaced);
       this.authenticated(session);

@@ -41,6 +41,12 @@ export interface RoomEmulatorOptions {
   strictWsPort?: boolean;
   /** Instance name in /public/<instance>/config.json. Default `default`. */
   instance?: string;
+  /**
+   * `room` (default) or `videosdk`: TrueConf VideoSDK speaks the same API with no access levels (no
+   * administrator/user split). There `role` is ignored, every command is allowed, `auth` answers without
+   * `previleges`, and `auth.admin` protects the one control mode [INF].
+   */
+  product?: 'room' | 'videosdk';
   /** Protection of each control mode. Default: both unsecured. */
   auth?: { admin?: ModeAuth; user?: ModeAuth };
   /** Initial app state, 0-3. Default 3 (logged in, idle). */
@@ -59,7 +65,7 @@ export interface RoomEmulatorOptions {
   tls?: TlsOptions;
   /** room.requests keeps at most this many frames (the oldest tenth goes first), so a long demo run stays small. Default 100000. */
   maxRecordedRequests?: number;
-  /** After shutdown / shutdownSystem / rebootSystem, how long the Room stays down before it comes back. Default 3000. */
+  /** After shutdown / shutdownSystem / rebootSystem, how long the Room stays down. Default 3000. */
   powerCycleMs?: number;
   /** Live log of API frames: true = console, a function = your sink. Secrets are masked. */
   log?: boolean | ((line: string) => void);

@@ -6,11 +6,11 @@ import { fail, ok, type Reply } from './reply';
 /**
  * The layout on the Room's screen (getVideoMatrix / videoMatrixChanged): the matrix type, the order of the
  * video slots, hidden slots, and slots moved to the second monitor. A slot is named by the participant's
- * InstanceId (or CallId), `#self:0` is the Room's own camera (reference §3.5).
+ * InstanceId (or CallId), `#self:0` is the Room's own camera (docs/protocol.md §6.6).
  */
 
 export const SELF_SLOT = '#self:0';
-/** Matrix types the emulator accepts (reference §4.5: 0-4 and more) [INF: up to 10]. */
+/** Matrix types accepted (the catalogue's matrixTypes: 0-4 and more, docs/protocol.md §13) [INF: up to 10]. */
 const MAX_MATRIX_TYPE = 10;
 const SCREEN = { width: 1920, height: 1080 };
 const SECOND_MONITOR = { index: 1, name: 'Second Monitor', isPrimary: false };

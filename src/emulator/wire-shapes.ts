@@ -17,9 +17,9 @@ export interface ConferenceShape {
   podiumSlots: number;
 }
 
-/** Conference type of a role-based conference (reference §4.5). */
+/** Conference type of a role-based conference (docs/protocol.md §13). */
 export const ROLE_BASED = 3;
-/** participant role (reference §4.5). */
+/** participant role (the catalogue's participantRoles, docs/protocol.md §13). */
 export const ROLE = { general: 1, owner: 2, requestedPodium: 3, invitedToPodium: 4 } as const;
 
 /** Participants of a group conference the emulator allows (getConferences.maxParticipants) [INF]. */

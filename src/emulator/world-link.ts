@@ -10,7 +10,7 @@ export interface WorldLink {
   readonly roomId: string;
   readonly roomDn: string;
   readonly domain: string;
-  /** A short id resolves against the Room's server: bob -> bob@<domain> (reference §0). */
+  /** A short id resolves against the Room's server: bob -> bob@<domain> (docs/protocol.md §6.6). */
   resolve(id: string): string;
   displayName(id: string): string;
   newConfId(): string;

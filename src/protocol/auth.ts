@@ -27,6 +27,15 @@ export function roleFromPrivileges(previleges: unknown): Role | undefined {
   return undefined;
 }
 
+/**
+ * GUESS: TrueConf VideoSDK speaks the same API with no access levels (no administrator/user split), so its
+ * `auth` answer is taken to carry no `previleges` (a Room's always does: docs/protocol.md §5.10). Then a configured
+ * role does not apply: it is reported as such, and admin-only methods are not refused locally.
+ */
+export function hasAccessLevels(response: JsonObject): boolean {
+  return Object.prototype.hasOwnProperty.call(response, 'previleges');
+}
+
 /** Readable reason of a rejected `auth`, from the response's `error` (never from what we sent). */
 export function authFailureText(response: JsonObject): string {
   if (typeof response.error === 'string' && response.error.trim() !== '') return response.error.trim();

@@ -3,6 +3,7 @@ import WebSocket from 'ws';
 import {
   authFailureHint,
   authFailureText,
+  hasAccessLevels,
   redact,
   roleFromPrivileges,
   secretAuthParams,
@@ -13,11 +14,14 @@ import { appStateName, authorizationNeededCauseText, DISPLACED_CAUSE, isAdminOnl
 import { discoverWsPort } from './discovery';
 import { describeEndpoint, resolveEndpoint, wsUrl, type ResolvedEndpoint } from './endpoint';
 import { RoomError } from './errors';
-import { ALL_EVENTS, EventRouter, type NotificationListener } from './event-router';
+import { EventRouter, type NotificationListener } from './event-router';
 import { classifyFrame } from './frames';
+import { guardWith, type Guard } from './guard';
+import { Heartbeat } from './heartbeat';
 import { waitForOutcome } from './outcome-wait';
 import { outcomeRule } from './outcomes';
 import { RateLimitedLog } from './rate-limited';
+import { RequestCorrelation, type Entry } from './request-correlation';
 import { validateRequest } from './schemas';
 import { resolveTuning } from './tuning';
 import type {
@@ -41,37 +45,8 @@ const SILENT_LOGGER: Logger = { debug() {}, info() {}, warn() {}, error() {} };
 const DISPLACED_RESET_MS = 60_000;
 /** Re-authenticating after a displacement never happens sooner than this, whatever the backoff says. */
 const DISPLACED_MIN_DELAY_MS = 1_000;
-/** How many timed-out request ids we remember, so their late responses are dropped quietly. */
-const EXPIRED_IDS_KEPT = 1_000;
 /** A polite close gets this long for the closing handshake before the socket is destroyed. */
 const CLOSE_GRACE_MS = 1_000;
-/** A backlog goes out at most this many requests per event-loop turn... */
-const FLUSH_BATCH = 100;
-/** ...and only while the socket buffers less than this; the rest waits for the buffer to drain. */
-const FLUSH_HIGH_WATER_BYTES = 256 * 1024;
-/** How often a backlog held back by a full buffer looks again. */
-const FLUSH_RETRY_MS = 10;
-
-/** One request: either waiting for the connection (queue) or sent and waiting for its response (inflight). */
-interface Entry {
-  id: string;
-  method: string;
-  frame: string;
-  /** Internal requests (setUsedApiVersion, auth, getAppState) resolve with any response, result:false included. */
-  internal: boolean;
-  timeoutMs: number;
-  /** The deadline; none for internal requests (their attempt has its own). */
-  timer: NodeJS.Timeout | undefined;
-  /** The caller's cancellation, if any; its listener is removed when the entry settles. */
-  signal: AbortSignal | undefined;
-  onAbort: (() => void) | undefined;
-  resolve(response: RoomResponse): void;
-  reject(err: Error): void;
-}
-
-/** Placeholder for an entry's resolve/reject until request() puts the promise's own there. */
-function settleLater(): void {}
-
 /** Ends a connection attempt with a reason that becomes the 'backoff' state's reason. */
 class AttemptFailure extends Error {}
 /** The Room refused the credentials: no quick retry. */
@@ -96,8 +71,9 @@ function raceAbort<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
 }
 
 /**
- * A connection to one TrueConf Room: discovery, socket, auth, reconnects, heartbeat, request/response
- * correlation and notification routing. Knows nothing of Node-RED.
+ * A connection to one TrueConf Room: discovery, socket, auth and token re-auth, reconnects and
+ * displacement, with request correlation (request-correlation.ts), the heartbeat (heartbeat.ts) and
+ * notification routing (event-router.ts) in their own modules. Knows nothing of Node-RED.
  *
  * Events: 'state' (StateChange), 'notification' (RoomNotification), 'appState' (number), 'connectionLost'
  * (reason: string; the socket went away, not just the authentication).
@@ -108,11 +84,16 @@ export class RoomClient extends EventEmitter {
   private readonly logger: Logger;
   private readonly router: EventRouter;
   private readonly badFrameLog: RateLimitedLog;
+  private readonly guard: Guard;
+  private readonly requests: RequestCorrelation;
+  private readonly heartbeat: Heartbeat;
 
   private _state: ConnectionState = 'idle';
   private _lastReason?: string;
   private _appState?: number;
   private _grantedRole?: Role;
+  /** false once an auth answer carried no `previleges` (a Room without access levels: TrueConf VideoSDK). */
+  private _accessLevels?: boolean;
   private _wsPort?: number;
   private token?: string;
 
@@ -128,17 +109,9 @@ export class RoomClient extends EventEmitter {
   /** After the displacement limit: no re-authentication until retryNow(). */
   private gaveUp = false;
 
-  private readonly queue = new Map<string, Entry>();
-  private readonly inflight = new Map<string, Entry>();
-  private readonly expiredIds = new Set<string>();
-  private nextRequestId = 0;
-
   private retryTimer?: NodeJS.Timeout;
   private connectTimer?: NodeJS.Timeout;
-  private heartbeatTimer?: NodeJS.Timeout;
-  private pongTimer?: NodeJS.Timeout;
   private displacedResetTimer?: NodeJS.Timeout;
-  private flushTimer?: NodeJS.Timeout;
 
   private closing?: Promise<void>;
 
@@ -156,6 +129,32 @@ export class RoomClient extends EventEmitter {
       ),
     );
     this.badFrameLog = new RateLimitedLog((msg) => this.logger.warn(msg));
+    this.guard = guardWith((msg) => this.logger.error(`TrueConf Room ${this.endpoint.host}: ${msg}`));
+    this.requests = new RequestCorrelation(
+      {
+        canSend: () => this._state === 'ready' && this.socketOpen(),
+        write: (entry) => this.write(entry),
+        bufferedAmount: () => this.ws?.bufferedAmount ?? 0,
+        waitingBecause: () =>
+          this._state === 'idle' ? 'the client was not started' : (this._lastReason ?? `state ${this._state}`),
+        // The role may only be known now: an admin-only request queued before auth must not go out as user.
+        refuseQueued: (method) =>
+          this.role === 'user' && isAdminOnly(method) ? this.adminOnlyError(method) : undefined,
+      },
+      this.tuning.maxQueued,
+      this.guard,
+    );
+    this.heartbeat = new Heartbeat(
+      this.tuning.heartbeatIntervalMs,
+      this.tuning.heartbeatTimeoutMs,
+      () => this.ws,
+      (ws, reason) => {
+        this.closeReasonOverride = reason;
+        ws.terminate();
+      },
+      this.guard,
+      (msg) => this.logger.debug(msg),
+    );
   }
 
   // ---------------------------------------------------------------- public state
@@ -174,9 +173,15 @@ export class RoomClient extends EventEmitter {
     return this._appState;
   }
 
-  /** The requested control mode, or the one inferred from the auth response. */
+  /** The requested control mode, or the one inferred from the auth response; none without access levels. */
   get role(): Role | undefined {
+    if (this._accessLevels === false) return undefined;
     return this.endpoint.role ?? this._grantedRole;
+  }
+
+  /** A role is configured, but the Room (TrueConf VideoSDK) has no access levels: it does not apply. */
+  get roleNotApplicable(): boolean {
+    return this.endpoint.role !== undefined && this._accessLevels === false;
   }
 
   /** The WebSocket port in use (configured or discovered). */
@@ -186,9 +191,7 @@ export class RoomClient extends EventEmitter {
 
   /** Requests waiting for the connection plus requests sent and not yet answered. */
   get pendingCount(): number {
-    let n = this.queue.size;
-    for (const e of this.inflight.values()) if (!e.internal) n++;
-    return n;
+    return this.requests.pendingCount;
   }
 
   /**
@@ -241,9 +244,10 @@ export class RoomClient extends EventEmitter {
     const ws = this.ws;
     this.ws = undefined;
     this.abortAttempt();
-    for (const t of ['retryTimer', 'connectTimer', 'displacedResetTimer', 'flushTimer'] as const) this.clearTimer(t);
-    this.stopHeartbeat();
-    this.failAll(
+    for (const t of ['retryTimer', 'connectTimer', 'displacedResetTimer'] as const) this.clearTimer(t);
+    this.heartbeat.stop();
+    this.requests.stopFlushing();
+    this.failRequests(
       (e, sent) =>
         new RoomError(
           'CLOSED',
@@ -269,44 +273,7 @@ export class RoomClient extends EventEmitter {
   request(method: string, params: JsonObject = {}, opts: RequestOptions = {}): Promise<RoomResponse> {
     const entry = this.prepare(method, params, opts);
     if (entry instanceof RoomError) return Promise.reject(entry);
-    // A backlog still being flushed goes first, so requests keep their order.
-    const sendNow = this._state === 'ready' && this.queue.size === 0 && this.socketOpen();
-    if (!sendNow && this.queue.size >= this.tuning.maxQueued) {
-      return Promise.reject(
-        new RoomError(
-          'QUEUE_FULL',
-          `${method}: not sent, ${this.queue.size} requests already wait for the Room connection (${this._lastReason ?? `state ${this._state}`})`,
-          { method, sent: false },
-        ),
-      );
-    }
-    return new Promise<RoomResponse>((resolve, reject) => {
-      const signal = opts.signal;
-      if (signal) {
-        // Detach the cancellation on every ending, so a long-lived signal does not collect listeners.
-        const onAbort = () => this.cancel(entry);
-        entry.signal = signal;
-        entry.onAbort = onAbort;
-        entry.resolve = (r) => {
-          signal.removeEventListener('abort', onAbort);
-          resolve(r);
-        };
-        entry.reject = (e) => {
-          signal.removeEventListener('abort', onAbort);
-          reject(e);
-        };
-        signal.addEventListener('abort', onAbort, { once: true });
-      } else {
-        entry.resolve = resolve;
-        entry.reject = reject;
-      }
-      entry.timer = setTimeout(
-        this.guard('request deadline', () => this.onDeadline(entry)),
-        entry.timeoutMs,
-      );
-      if (sendNow) this.send(entry);
-      else this.queue.set(entry.id, entry);
-    });
+    return this.requests.submit(entry, opts.signal);
   }
 
   /**
@@ -333,12 +300,7 @@ export class RoomClient extends EventEmitter {
 
   // ---------------------------------------------------------------- request internals
 
-  /**
-   * Checks a request and builds its entry, or says why it cannot be sent. The entry is one object literal
-   * with every field (request() fills in resolve, reject and timer), so all entries share one V8 shape:
-   * building it as `{ ...prepared, resolve, reject }` and adding `timer` afterwards took V8's slow path and
-   * cost about 5 µs of CPU per request (of ~18 µs in this process for a whole round trip; see bench/).
-   */
+  /** Checks a request and builds its entry, or says why it cannot be sent. */
   private prepare(method: string, params: JsonObject, opts: RequestOptions): Entry | RoomError {
     const invalid = validateRequest(method, params, { strict: opts.strict });
     if (invalid) return invalid;
@@ -357,30 +319,7 @@ export class RoomClient extends EventEmitter {
       return new RoomError('CLOSED', `${method}: the Room connection was closed`, { method });
     if (this._state === 'auth-failed') return this.authFailedError(method);
     if (this._state === 'displaced' && this.gaveUp) return this.gaveUpError(method);
-    const id = this.newRequestId();
-    let frame: string;
-    try {
-      // method/requestId first for readability; validation guarantees params cannot override them.
-      frame = JSON.stringify({ method, requestId: id, ...params });
-    } catch (err) {
-      return new RoomError(
-        'INVALID_PARAMS',
-        `${method}: params cannot be sent as JSON (${err instanceof Error ? err.message : String(err)})`,
-        { method },
-      );
-    }
-    return {
-      id,
-      method,
-      frame,
-      internal: false,
-      timeoutMs,
-      timer: undefined,
-      signal: undefined,
-      onAbort: undefined,
-      resolve: settleLater,
-      reject: settleLater,
-    };
+    return this.requests.create(method, params, timeoutMs);
   }
 
   private adminOnlyError(method: string): RoomError {
@@ -406,15 +345,8 @@ export class RoomClient extends EventEmitter {
     });
   }
 
-  private newRequestId(): string {
-    this.nextRequestId = this.nextRequestId >= Number.MAX_SAFE_INTEGER ? 1 : this.nextRequestId + 1;
-    return `nr${this.nextRequestId}`;
-  }
-
-  private send(entry: Entry): void {
-    const ws = this.ws!;
-    this.inflight.set(entry.id, entry);
-    ws.send(entry.frame, (err) => {
+  private write(entry: Entry): void {
+    this.ws!.send(entry.frame, (err) => {
       // A failed write means the socket is going down; its close handler fails the entry.
       if (err) this.logger.debug(`sending ${entry.method} failed: ${err.message}`);
     });
@@ -422,124 +354,17 @@ export class RoomClient extends EventEmitter {
 
   /** Internal request on the current socket; resolves with the raw response (result:false included). */
   private internalRequest(method: string, params: JsonObject, signal: AbortSignal): Promise<RoomResponse> {
-    const ws = this.ws;
-    if (!ws || ws.readyState !== WebSocket.OPEN) return Promise.reject(new AttemptFailure('connection lost'));
-    const id = this.newRequestId();
-    const promise = new Promise<RoomResponse>((resolve, reject) => {
-      this.send({
-        id,
-        method,
-        frame: JSON.stringify({ method, requestId: id, ...params }),
-        internal: true,
-        timeoutMs: 0,
-        timer: undefined,
-        signal: undefined,
-        onAbort: undefined,
-        resolve,
-        reject,
-      });
-    });
-    return raceAbort(promise, signal).finally(() => this.inflight.delete(id));
+    if (!this.socketOpen()) return Promise.reject(new AttemptFailure('connection lost'));
+    const { id, response } = this.requests.sendInternal(method, params);
+    return raceAbort(response, signal).finally(() => this.requests.forget(id));
   }
 
-  private onDeadline(entry: Entry): void {
-    entry.timer = undefined;
-    if (this.queue.delete(entry.id)) {
-      const why = this._state === 'idle' ? 'the client was not started' : (this._lastReason ?? `state ${this._state}`);
-      entry.reject(
-        new RoomError(
-          'NOT_CONNECTED',
-          `${entry.method}: not sent, not connected to the Room within ${entry.timeoutMs} ms (${why})`,
-          { method: entry.method, sent: false },
-        ),
-      );
-    } else if (this.inflight.delete(entry.id)) {
-      this.rememberExpired(entry.id);
-      entry.reject(
-        new RoomError(
-          'TIMEOUT',
-          `${entry.method}: sent, but no response from the Room within ${entry.timeoutMs} ms (it may have run)`,
-          { method: entry.method, sent: true },
-        ),
-      );
-    }
-  }
-
-  /** The caller gave up (opts.signal): a queued request never goes out; a sent one is forgotten. */
-  private cancel(entry: Entry): void {
-    const queued = this.queue.delete(entry.id);
-    if (!queued && !this.inflight.delete(entry.id)) return;
-    clearTimeout(entry.timer);
-    if (!queued) this.rememberExpired(entry.id);
-    entry.reject(
-      new RoomError(
-        'CLOSED',
-        queued
-          ? `${entry.method}: cancelled before it was sent; it will not be sent`
-          : `${entry.method}: cancelled after it was sent; the Room may have run it`,
-        { method: entry.method, sent: !queued },
-      ),
+  /** Rejects in-flight requests (and, with `queued`, waiting ones); an internal one ends its attempt. */
+  private failRequests(makeError: (entry: Entry, sent: boolean) => RoomError, queued: boolean): void {
+    this.requests.failAll(
+      (e, sent) => (e.internal ? new AttemptFailure(makeError(e, sent).message) : makeError(e, sent)),
+      queued,
     );
-  }
-
-  private rememberExpired(id: string): void {
-    this.expiredIds.add(id);
-    if (this.expiredIds.size > EXPIRED_IDS_KEPT)
-      this.expiredIds.delete(this.expiredIds.values().next().value as string);
-  }
-
-  /**
-   * Sends the backlog in batches, each only while the socket's buffer is below the high-water mark, so a
-   * long backlog neither blocks the event loop nor piles up in memory twice (queue and socket buffer).
-   */
-  private flushQueue(): void {
-    this.clearTimer('flushTimer');
-    let sent = 0;
-    for (const entry of this.queue.values()) {
-      if (this._state !== 'ready' || !this.socketOpen()) return;
-      if (sent >= FLUSH_BATCH || this.ws!.bufferedAmount >= FLUSH_HIGH_WATER_BYTES) {
-        const wait = sent >= FLUSH_BATCH ? 0 : FLUSH_RETRY_MS;
-        this.flushTimer = setTimeout(
-          this.guard('queue flush', () => this.flushQueue()),
-          wait,
-        );
-        return;
-      }
-      this.queue.delete(entry.id);
-      // The role may only be known now: an admin-only request queued before auth must not go out as user.
-      if (this.role === 'user' && isAdminOnly(entry.method)) {
-        clearTimeout(entry.timer);
-        entry.reject(this.adminOnlyError(entry.method));
-        continue;
-      }
-      this.send(entry);
-      sent++;
-    }
-  }
-
-  /** Rejects in-flight requests (and, with `queued`, waiting ones too); `sent` tells makeError which. */
-  private failAll(makeError: (entry: Entry, sent: boolean) => Error, queued: boolean): void {
-    const inflight = [...this.inflight.values()];
-    const waiting = queued ? [...this.queue.values()] : [];
-    this.inflight.clear();
-    if (queued) this.queue.clear();
-    for (const e of inflight) {
-      clearTimeout(e.timer);
-      e.reject(e.internal ? new AttemptFailure(makeError(e, true).message) : makeError(e, true));
-    }
-    for (const e of waiting) {
-      clearTimeout(e.timer);
-      e.reject(makeError(e, false));
-    }
-  }
-
-  private failQueued(makeError: (entry: Entry) => Error): void {
-    const entries = [...this.queue.values()];
-    this.queue.clear();
-    for (const e of entries) {
-      clearTimeout(e.timer);
-      e.reject(makeError(e));
-    }
   }
 
   // ---------------------------------------------------------------- connection attempts
@@ -594,7 +419,7 @@ export class RoomClient extends EventEmitter {
       this.dropSocket('reconnecting');
       let port = this.endpoint.wsPort;
       if (port === undefined) {
-        // Discover every time: the Room may have moved to another port (reference §0). On failure we back
+        // Discover every time: the Room may have moved to another port (docs/protocol.md §3.3). On failure we back
         // off rather than fall back to the last known port (allowed, but it would hide a wrong web port).
         this.setState('discovering');
         try {
@@ -647,7 +472,7 @@ export class RoomClient extends EventEmitter {
       }),
     );
     ws.on('pong', () => {
-      if (ws === this.ws) this.clearTimer('pongTimer');
+      if (ws === this.ws) this.heartbeat.pong();
     });
     return new Promise<void>((resolve) => {
       ws.once('open', () => {
@@ -680,6 +505,12 @@ export class RoomClient extends EventEmitter {
 
   private acceptAuth(r: RoomResponse): void {
     if (typeof r.token === 'string' && r.token !== '') this.token = r.token;
+    const levels = hasAccessLevels(r);
+    if (!levels && this._accessLevels !== false && this.endpoint.role !== undefined)
+      this.logger.warn(
+        `role "${this.endpoint.role}" is not applicable: this Room has no access levels (TrueConf VideoSDK)`,
+      );
+    this._accessLevels = levels;
     const granted = roleFromPrivileges(r.previleges);
     if (granted) this._grantedRole = granted;
   }
@@ -688,7 +519,7 @@ export class RoomClient extends EventEmitter {
     this.attemptCount = 0;
     this.gaveUp = false;
     this.setState('ready');
-    this.startHeartbeat();
+    this.heartbeat.start();
     this.clearTimer('displacedResetTimer');
     this.displacedResetTimer = setTimeout(
       this.guard('displacement reset', () => {
@@ -697,7 +528,7 @@ export class RoomClient extends EventEmitter {
       }),
       DISPLACED_RESET_MS,
     );
-    this.flushQueue();
+    this.requests.flush();
     this.fetchAppState();
   }
 
@@ -747,7 +578,7 @@ export class RoomClient extends EventEmitter {
     const wait = this.tuning.authRetryMs;
     this.setState('auth-failed', { reason, retryInMs: wait });
     // Waiting cannot help: everything queued fails now, and new requests fail at once (prepare()).
-    this.failQueued((e) => this.authFailedError(e.method));
+    this.requests.failQueued((e) => this.authFailedError(e.method));
     this.logger.warn(`TrueConf Room ${this.endpoint.host}: ${reason}; next attempt in ${Math.round(wait / 1000)} s`);
     this.retryTimer = setTimeout(
       this.guard('reconnect', () => {
@@ -781,9 +612,9 @@ export class RoomClient extends EventEmitter {
   /** Forgets the current socket: stops the heartbeat, fails in-flight requests, closes it if still open. */
   private dropSocket(reason: string): void {
     const ws = this.ws;
-    this.stopHeartbeat();
-    this.clearTimer('flushTimer');
-    this.failAll(
+    this.heartbeat.stop();
+    this.requests.stopFlushing();
+    this.failRequests(
       (e) =>
         new RoomError('CONNECTION_LOST', `${e.method}: connection lost before the Room answered (${reason})`, {
           method: e.method,
@@ -825,7 +656,7 @@ export class RoomClient extends EventEmitter {
       const text = `${reason}; stopped re-authenticating after ${this.displacedCount} displacements (change the configuration or redeploy to try again)`;
       this.setState('displaced', { reason: text, attempt: this.displacedCount });
       // Waiting cannot help until retryNow(): fail what waits now (new requests fail in prepare()).
-      this.failQueued((e) => this.gaveUpError(e.method));
+      this.requests.failQueued((e) => this.gaveUpError(e.method));
       this.logger.warn(`TrueConf Room ${this.endpoint.host}: ${text}`);
       return;
     }
@@ -846,41 +677,6 @@ export class RoomClient extends EventEmitter {
     );
   }
 
-  // ---------------------------------------------------------------- heartbeat
-
-  private startHeartbeat(): void {
-    this.stopHeartbeat();
-    const interval = this.tuning.heartbeatIntervalMs;
-    if (!interval) return;
-    this.heartbeatTimer = setInterval(
-      this.guard('heartbeat', () => {
-        const ws = this.ws;
-        if (!ws || ws.readyState !== WebSocket.OPEN || this.pongTimer) return;
-        const timeoutMs = this.tuning.heartbeatTimeoutMs;
-        this.pongTimer = setTimeout(
-          this.guard('heartbeat deadline', () => {
-            this.pongTimer = undefined;
-            if (ws !== this.ws) return;
-            this.closeReasonOverride = `connection lost (no answer to the heartbeat within ${timeoutMs} ms)`;
-            ws.terminate();
-          }),
-          timeoutMs,
-        );
-        try {
-          ws.ping();
-        } catch (err) {
-          this.logger.debug(`heartbeat ping failed: ${err instanceof Error ? err.message : String(err)}`);
-        }
-      }),
-      interval,
-    );
-  }
-
-  private stopHeartbeat(): void {
-    this.clearTimer('heartbeatTimer');
-    this.clearTimer('pongTimer');
-  }
-
   // ---------------------------------------------------------------- incoming frames
 
   private onFrame(data: WebSocket.RawData, isBinary: boolean): void {
@@ -893,23 +689,14 @@ export class RoomClient extends EventEmitter {
     }
     if (incoming.kind === 'notification') return this.onNotification(incoming.notification);
     const { frame, requestId: id } = incoming;
-    const entry = id !== undefined ? this.inflight.get(id) : undefined;
-    if (!entry) {
-      if (id !== undefined && this.expiredIds.delete(id)) {
-        this.logger.debug(`late response to ${frame.method} (${id}) ignored: its request had timed out`);
-        return;
-      }
-      return this.badFrameLog.log(
+    const matched = this.requests.settle(id, frame as RoomResponse);
+    if (matched === 'late')
+      this.logger.debug(`late response to ${frame.method} (${id}) ignored: its request had ended`);
+    else if (matched === 'unknown')
+      this.badFrameLog.log(
         'unmatched',
         `TrueConf Room ${this.endpoint.host}: ignored a "${frame.method}" response that matches no pending request`,
       );
-    }
-    this.inflight.delete(entry.id);
-    clearTimeout(entry.timer);
-    const response = frame as RoomResponse;
-    if (entry.internal || response.result !== false) return entry.resolve(response);
-    const why = typeof response.error === 'string' && response.error !== '' ? response.error : 'result:false';
-    entry.reject(new RoomError('ROOM_ERROR', `${entry.method} failed: ${why}`, { method: entry.method, response }));
   }
 
   private onNotification(n: RoomNotification): void {
@@ -950,29 +737,7 @@ export class RoomClient extends EventEmitter {
     return redact(text, [this.endpoint.secret, this.token]);
   }
 
-  /**
-   * Wraps a timer or socket callback: a bug of ours that throws there is logged instead of escaping to
-   * the event loop, where it would take the whole Node-RED process down.
-   */
-  private guard<A extends unknown[]>(what: string, fn: (...args: A) => void): (...args: A) => void {
-    return (...args: A) => {
-      try {
-        fn(...args);
-      } catch (err) {
-        try {
-          this.logger.error(
-            `TrueConf Room ${this.endpoint.host}: internal error in ${what}: ${err instanceof Error ? err.message : String(err)}`,
-          );
-        } catch {
-          // The logger itself failed; nothing sensible left to do.
-        }
-      }
-    };
-  }
-
-  private clearTimer(
-    name: 'retryTimer' | 'connectTimer' | 'heartbeatTimer' | 'pongTimer' | 'displacedResetTimer' | 'flushTimer',
-  ): void {
+  private clearTimer(name: 'retryTimer' | 'connectTimer' | 'displacedResetTimer'): void {
     const t = this[name];
     if (t !== undefined) {
       clearTimeout(t);
@@ -996,5 +761,3 @@ function closeGently(ws: WebSocket): Promise<void> {
     else if (ws.readyState === WebSocket.OPEN) ws.close(1000);
   });
 }
-
-export { ALL_EVENTS };

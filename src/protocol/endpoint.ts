@@ -17,13 +17,25 @@ export interface ResolvedEndpoint {
   ca?: string;
 }
 
-function checkPort(value: unknown, what: string): number {
-  const n = typeof value === 'string' && /^\d+$/.test(value.trim()) ? Number(value) : value;
-  if (typeof n !== 'number' || !Number.isInteger(n) || n < 1 || n > 65535) {
-    throw new TypeError(`${what} must be a port number 1-65535, got ${JSON.stringify(value)}`);
-  }
-  return n;
+/** A port given as a number or a string of digits (as an editor form sends it), or NaN. */
+function portNumber(value: unknown): number {
+  return typeof value === 'number'
+    ? value
+    : typeof value === 'string' && /^\s*\d+\s*$/.test(value)
+      ? Number(value)
+      : NaN;
 }
+
+function portProblem(value: unknown, what: string): string | undefined {
+  const n = portNumber(value);
+  return Number.isInteger(n) && n >= 1 && n <= 65535
+    ? undefined
+    : `${what} must be a port number 1-65535, got ${JSON.stringify(value)}`;
+}
+
+/** A port field left empty: the default applies (wsPort may also be null: "not known"). */
+const unsetPort = (value: unknown): boolean => value === undefined || value === '';
+const unsetWsPort = (value: unknown): boolean => unsetPort(value) || value === null;
 
 /** Longest instance name we accept: it is one path segment of the discovery URL. */
 const MAX_INSTANCE_LENGTH = 100;
@@ -69,48 +81,67 @@ export function instanceProblem(instance: unknown): string | undefined {
   return undefined;
 }
 
+/** An endpoint field resolveEndpoint refuses, and why (a readable English sentence). */
+export interface EndpointProblem {
+  field: 'options' | 'host' | 'port' | 'wsPort' | 'instance' | 'apiVersion' | 'authType' | 'secret' | 'role' | 'ca';
+  message: string;
+}
+
+/**
+ * The first field of `e` resolveEndpoint would refuse, or undefined: the one set of endpoint rules, shared by
+ * the core (which throws) and the config node (which shows a translated reason per field).
+ */
+export function endpointProblem(e: EndpointOptions): EndpointProblem | undefined {
+  const problem = (field: EndpointProblem['field'], message: string | undefined) =>
+    message === undefined ? undefined : { field, message };
+  if (!e || typeof e !== 'object') return problem('options', 'endpoint options must be an object');
+  if (typeof e.host !== 'string' || e.host.trim() === '') return problem('host', 'host must be a non-empty string');
+  return (
+    problem('host', hostProblem(e.host.trim())) ??
+    (unsetPort(e.port) ? undefined : problem('port', portProblem(e.port, 'port'))) ??
+    (unsetWsPort(e.wsPort) ? undefined : problem('wsPort', portProblem(e.wsPort, 'wsPort'))) ??
+    problem('instance', e.instance === undefined || e.instance === '' ? undefined : instanceProblem(e.instance)) ??
+    problem(
+      'apiVersion',
+      e.apiVersion === undefined || String(e.apiVersion) === '1' || String(e.apiVersion) === '2'
+        ? undefined
+        : `apiVersion must be "1" or "2", got ${JSON.stringify(e.apiVersion)}`,
+    ) ??
+    problem(
+      'authType',
+      e.authType === undefined || e.authType === 'unsecured' || e.authType === 'secured'
+        ? undefined
+        : `authType must be "unsecured" or "secured", got ${JSON.stringify(e.authType)}`,
+    ) ??
+    problem('secret', e.secret === undefined || typeof e.secret === 'string' ? undefined : 'secret must be a string') ??
+    problem(
+      'role',
+      e.role === undefined || (e.role as unknown) === '' || e.role === 'admin' || e.role === 'user'
+        ? undefined
+        : `role must be "admin", "user" or empty, got ${JSON.stringify(e.role)}`,
+    ) ??
+    problem('ca', e.ca === undefined || typeof e.ca === 'string' ? undefined : 'ca must be a PEM string')
+  );
+}
+
 /**
  * Applies defaults and rejects nonsense with a readable TypeError. Numbers given as strings (as they come
  * from an editor form) are accepted.
  */
 export function resolveEndpoint(e: EndpointOptions): ResolvedEndpoint {
-  if (!e || typeof e !== 'object') throw new TypeError('endpoint options must be an object');
-  if (typeof e.host !== 'string' || e.host.trim() === '') throw new TypeError('host must be a non-empty string');
-  let host = e.host.trim();
-  const badHost = hostProblem(host);
-  if (badHost) throw new TypeError(badHost);
-  if (host.startsWith('[')) host = host.slice(1, -1);
+  const problem = endpointProblem(e);
+  if (problem) throw new TypeError(problem.message);
+  const host = e.host.trim();
   const tls = e.tls === true;
-  const port = e.port === undefined || (e.port as unknown) === '' ? (tls ? 443 : 80) : checkPort(e.port, 'port');
-  const wsPort =
-    e.wsPort === undefined || (e.wsPort as unknown) === '' || (e.wsPort as unknown) === null
-      ? undefined
-      : checkPort(e.wsPort, 'wsPort');
-  const instance = e.instance === undefined || e.instance === '' ? 'default' : e.instance;
-  const badInstance = instanceProblem(instance);
-  if (badInstance) throw new TypeError(badInstance);
-  const apiVersion = e.apiVersion === undefined ? '2' : (String(e.apiVersion) as ApiVersion);
-  if (apiVersion !== '1' && apiVersion !== '2')
-    throw new TypeError(`apiVersion must be "1" or "2", got ${JSON.stringify(e.apiVersion)}`);
-  const authType = e.authType ?? 'unsecured';
-  if (authType !== 'unsecured' && authType !== 'secured') {
-    throw new TypeError(`authType must be "unsecured" or "secured", got ${JSON.stringify(authType)}`);
-  }
-  if (e.secret !== undefined && typeof e.secret !== 'string') throw new TypeError('secret must be a string');
-  const role = e.role === undefined || (e.role as unknown) === '' ? undefined : e.role;
-  if (role !== undefined && role !== 'admin' && role !== 'user') {
-    throw new TypeError(`role must be "admin", "user" or empty, got ${JSON.stringify(role)}`);
-  }
-  if (e.ca !== undefined && typeof e.ca !== 'string') throw new TypeError('ca must be a PEM string');
   return {
-    host,
-    port,
-    wsPort,
-    instance,
-    apiVersion,
-    authType,
+    host: host.startsWith('[') ? host.slice(1, -1) : host,
+    port: unsetPort(e.port) ? (tls ? 443 : 80) : portNumber(e.port),
+    wsPort: unsetWsPort(e.wsPort) ? undefined : portNumber(e.wsPort),
+    instance: e.instance === undefined || e.instance === '' ? 'default' : e.instance,
+    apiVersion: e.apiVersion === undefined ? '2' : (String(e.apiVersion) as ApiVersion),
+    authType: e.authType ?? 'unsecured',
     secret: e.secret === '' ? undefined : e.secret,
-    role,
+    role: e.role === undefined || (e.role as unknown) === '' ? undefined : e.role,
     tls,
     rejectUnauthorized: e.rejectUnauthorized !== false,
     ca: e.ca || undefined,

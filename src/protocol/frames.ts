@@ -14,14 +14,15 @@ function snippet(text: string): string {
   return flat.length > 80 ? `${flat.slice(0, 80)}...` : flat;
 }
 
+/** The UTF-8 text of a frame as ws delivers it (a Buffer by default: decoded in place, without a copy). */
+export function frameText(data: Buffer | ArrayBuffer | Buffer[]): string {
+  if (Buffer.isBuffer(data)) return data.toString('utf8');
+  return Array.isArray(data) ? Buffer.concat(data).toString('utf8') : Buffer.from(data).toString('utf8');
+}
+
 export function classifyFrame(data: Buffer | ArrayBuffer | Buffer[], isBinary: boolean): IncomingFrame {
   if (isBinary) return { kind: 'ignored', problem: 'binary', description: 'ignored a binary frame' };
-  // ws hands us a Buffer (its default binaryType): decode it in place, without a copy.
-  const text = Buffer.isBuffer(data)
-    ? data.toString('utf8')
-    : Array.isArray(data)
-      ? Buffer.concat(data).toString('utf8')
-      : Buffer.from(data).toString('utf8');
+  const text = frameText(data);
   let frame: unknown;
   try {
     frame = JSON.parse(text);

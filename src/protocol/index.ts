@@ -1,20 +1,34 @@
 /** Public API of the protocol core (knows nothing of Node-RED). */
-export { RoomClient, ALL_EVENTS } from './client';
+export { RoomClient } from './client';
 export { ConnectionPool, sharedPool, type Lease, type PoolOptions } from './pool';
-export { testConnection, testReachability, type ProbeResult } from './probe';
-export { validateRequest, methodSchema, type ValidateOptions, type JsonSchema } from './schemas';
 export {
-  outcomeRule,
-  hasOutcome,
-  OUTCOME_METHODS,
-  OUTCOME_METHODS as outcomeMethods,
-  type OutcomeRule,
-} from './outcomes';
+  testConnection,
+  testConnectionBeside,
+  testReachability,
+  modesMayCollide,
+  type LiveConnection,
+  type ProbeResult,
+} from './probe';
+export { validateRequest, methodSchema, type ValidateOptions, type JsonSchema } from './schemas';
+export { outcomeRule, hasOutcome, OUTCOME_METHODS, type OutcomeRule } from './outcomes';
 export { discoverWsPort, DiscoveryError } from './discovery';
 export { backoffDelay } from './backoff';
 export { DEFAULT_TUNING, resolveTuning } from './tuning';
-export { resolveEndpoint, endpointKey } from './endpoint';
-export { EventRouter } from './event-router';
+export {
+  resolveEndpoint,
+  endpointProblem,
+  endpointKey,
+  roomKey,
+  describeEndpoint,
+  hostProblem,
+  instanceProblem,
+  type EndpointProblem,
+  type ResolvedEndpoint,
+} from './endpoint';
+export { redact } from './auth';
+export { kindOf, describeValue } from './value-kind';
+export { isPlainObject } from './plain-object';
+export { EventRouter, ALL_EVENTS } from './event-router';
 export {
   catalogue,
   methodSpec,

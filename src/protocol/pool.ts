@@ -138,6 +138,24 @@ export class ConnectionPool {
     else entry.closeTimer = setTimeout(close, this.graceMs);
   }
 
+  /**
+   * Closes the endpoint's client now instead of after the grace period, unless a lease still holds it:
+   * for an endpoint whose configuration was deleted, no successor will pick the socket up.
+   */
+  closeIfUnused(endpoint: EndpointOptions): Promise<void> {
+    let key: string;
+    try {
+      key = endpointKey(endpoint);
+    } catch {
+      return Promise.resolve(); // never pooled
+    }
+    const entry = this.entries.get(key);
+    if (!entry || entry.refs > 0) return Promise.resolve();
+    clearTimeout(entry.closeTimer);
+    this.entries.delete(key);
+    return entry.client.close();
+  }
+
   /** Closes every client now (shutdown, tests). Outstanding leases become inert. */
   async closeAll(): Promise<void> {
     const entries = [...this.entries.values()];

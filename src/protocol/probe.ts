@@ -2,15 +2,54 @@ import WebSocket from 'ws';
 import { appStateName } from './catalogue';
 import { RoomClient } from './client';
 import { discoverWsPort } from './discovery';
-import { resolveEndpoint, wsUrl } from './endpoint';
-import type { ConnectionState, EndpointOptions, Logger, StateChange } from './types';
+import { resolveEndpoint, roomKey, wsUrl } from './endpoint';
+import type { ConnectionState, EndpointOptions, Logger, Role, StateChange } from './types';
 
 export interface ProbeResult {
   ok: boolean;
   message: string;
   appState?: number;
   role?: string;
+  /** A role was configured, but the Room has no access levels (TrueConf VideoSDK): it does not apply. */
+  roleNotApplicable?: boolean;
   wsPort?: number;
+  /** Only reachability was checked: authenticating would have displaced a live connection. */
+  untested?: boolean;
+}
+
+/** A deployed connection the probe must not disturb. */
+export interface LiveConnection {
+  endpoint?: EndpointOptions;
+  client?: Pick<RoomClient, 'state' | 'role'>;
+}
+
+/** Two sessions collide when they would hold the same control mode; an automatic role may be either. */
+export function modesMayCollide(requested: Role | undefined, live: Role | undefined): boolean {
+  return requested === undefined || live === undefined || requested === live;
+}
+
+/**
+ * Test connection beside live connections. When one of them holds this Room in the mode the test would
+ * take, authenticating would make the Room displace it (and repeated tests would exhaust its
+ * re-authentication attempts): then only reachability is checked and the result is `untested`.
+ */
+export async function testConnectionBeside(
+  endpoint: EndpointOptions,
+  live: Iterable<LiveConnection>,
+  options: { timeoutMs?: number; logger?: Logger } = {},
+): Promise<ProbeResult> {
+  const room = roomKey(endpoint);
+  for (const c of live) {
+    if (
+      c.endpoint &&
+      c.client?.state === 'ready' &&
+      roomKey(c.endpoint) === room &&
+      modesMayCollide(endpoint.role, c.client.role)
+    ) {
+      return { ...(await testReachability(endpoint, options)), untested: true };
+    }
+  }
+  return testConnection(endpoint, options);
 }
 
 const FINAL_STATES: ReadonlySet<ConnectionState> = new Set(['ready', 'backoff', 'auth-failed', 'displaced', 'closed']);
@@ -57,7 +96,11 @@ export async function testConnection(
     const appState = await waitForAppState(client, Math.max(1, timeoutMs - (Date.now() - startedAt)));
     const parts = [
       appState !== undefined ? `app state ${appStateName(appState)}` : undefined,
-      client.role ? `role ${client.role}` : undefined,
+      client.roleNotApplicable
+        ? `role ${endpoint.role}: not applicable (this Room has no access levels)`
+        : client.role
+          ? `role ${client.role}`
+          : undefined,
     ];
     const detail = parts.filter(Boolean).join(', ');
     return {
@@ -65,6 +108,7 @@ export async function testConnection(
       message: `Connected${detail ? `: ${detail}` : ''}`,
       appState,
       role: client.role,
+      ...(client.roleNotApplicable ? { roleNotApplicable: true } : {}),
       wsPort: client.wsPort,
     };
   } finally {
@@ -111,7 +155,8 @@ export async function testReachability(
         ws.close(1000);
         resolve();
       });
-      ws.once('error', reject);
+      // on, not once: an error after 'open' (while closing) must find a listener too; rejecting then is a no-op.
+      ws.on('error', reject);
     });
     return { ok: true, message: `Reachable (WebSocket port ${wsPort})`, wsPort };
   } catch (err) {

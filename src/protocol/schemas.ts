@@ -2,6 +2,7 @@ import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
 import { methodNames, methodSpec, type ParamSpec } from './catalogue';
 import { RoomError } from './errors';
 import { isPlainObject } from './plain-object';
+import { kindOf } from './value-kind';
 
 /**
  * Request validation: one JSON Schema per catalogue method, compiled lazily (once per method) and cached.
@@ -68,12 +69,6 @@ function validatorFor(method: string): ValidateFunction | undefined {
   return fn;
 }
 
-function describeValue(v: unknown): string {
-  if (v === null) return 'null';
-  if (Array.isArray(v)) return 'an array';
-  return typeof v;
-}
-
 /** "/inviteList/0" -> 'parameter "inviteList" item 0' */
 function where(instancePath: string): string {
   const parts = instancePath
@@ -123,7 +118,7 @@ export function validateRequest(
     );
   }
   if (!isPlainObject(params)) {
-    return new RoomError('INVALID_PARAMS', `${method}: params must be an object, got ${describeValue(params)}`, {
+    return new RoomError('INVALID_PARAMS', `${method}: params must be an object, got ${kindOf(params)}`, {
       method,
     });
   }

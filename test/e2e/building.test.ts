@@ -8,6 +8,7 @@ import {
   buildingFlows,
   driveRooms,
   received,
+  roomConfigFor,
   type BuildingRoom,
   type RoomState,
 } from './support/building-rig';
@@ -149,6 +150,24 @@ describe(`example 06 Building over MQTT: ${COUNT} rooms, one Node-RED`, function
     assert.equal(received(extra, 'getMicMute'), 1);
     const index = await afterMark(panel!, since, 'trueconf/rooms', (p) => 'annex' in (p as { rooms: object }).rooms);
     assert.equal(Object.keys((index.payload as { rooms: object }).rooms).length, COUNT + 1);
+  });
+
+  it('a room renamed by a deploy leaves the index and its retained state; the new name joins them', async () => {
+    const since = panel!.received.length;
+    const renamed = { ...roomConfigFor({ name: 'annex', room: extra! }), name: 'annex-2' };
+    await nodeRed!.deploy([...buildingFlows({ rooms, mqttPort: broker!.port }), renamed], 'nodes');
+    const index = await afterMark(panel!, since, 'trueconf/rooms', (p) => {
+      const names = Object.keys((p as { rooms: object }).rooms);
+      return names.includes('annex-2') && !names.includes('annex');
+    });
+    assert.equal(Object.keys((index.payload as { rooms: object }).rooms).length, COUNT + 1);
+    const cleared = await panel!.waitFor(
+      'trueconf/annex/state',
+      (_p, m) => panel!.received.indexOf(m) >= since && m.text === '',
+      30000,
+    );
+    assert.equal(cleared.text, '', "the old name's retained state is cleared");
+    await afterMark(panel!, since, 'trueconf/annex-2/state', (s) => (s as RoomState).connected);
   });
 
   it('occupancy across the building: Zigbee2MQTT, Home Assistant and the occupancy topic, one table line per sensor', async () => {

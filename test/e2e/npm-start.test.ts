@@ -103,6 +103,14 @@ describe('npm start (the demo)', function () {
       'prints the MQTT URL',
     );
 
+    const panelUrl = `http://127.0.0.1:${editorPort}/dashboard/room`;
+    assert.ok(
+      lines.some((l) => /Touch panel/.test(l) && l.includes(panelUrl)),
+      'prints the touch panel URL',
+    );
+    const panelPage = await httpRequest('GET', panelUrl, undefined, { Accept: 'text/html' });
+    assert.equal(panelPage.status, 200, 'the dashboard serves the touch panel page');
+
     const editor = await httpRequest('GET', `http://127.0.0.1:${editorPort}/`, undefined, { Accept: 'text/html' });
     assert.equal(editor.status, 200);
     assert.match(editor.body, /Node-RED/);
@@ -117,6 +125,7 @@ describe('npm start (the demo)', function () {
       'Auto-answer allowlist',
       'Connection watchdog',
       'Building over MQTT',
+      'Touch panel',
     ]);
     const nodes = await httpRequest('GET', `http://127.0.0.1:${editorPort}/nodes`, undefined, {
       Accept: 'application/json',
@@ -135,6 +144,7 @@ describe('npm start (the demo)', function () {
       '04 Auto-answer allowlist',
       '05 Connection watchdog',
       '06 Building over MQTT',
+      '07 Touch panel',
     ]) {
       assert.ok(
         names.some((n) => n?.startsWith(name)),

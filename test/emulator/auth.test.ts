@@ -196,4 +196,28 @@ describe('emulator: auth and control modes', () => {
       assert.equal(denied.result, false);
     });
   });
+
+  describe('TrueConf VideoSDK (product videosdk): no access levels', () => {
+    beforeEach(async () => {
+      room = new RoomEmulator({ product: 'videosdk', auth: { admin: { type: 'pin', secret: '1357' } } });
+      await room.start();
+    });
+
+    it('one protected mode: a role is ignored, every command is allowed, auth has no previleges', async () => {
+      const c = await open();
+      assert.equal((await c.request('auth', { type: 'unsecured' })).result, false, 'the one mode is protected');
+      const res = await c.request('auth', { type: 'secured', credentials: '1357', role: 'user' });
+      assert.equal(res.result, true);
+      assert.equal('previleges' in res, false);
+      assert.equal(typeof res.token, 'string');
+      for (const method of ['getLogo', 'getHardwareKey', 'clearTokens'])
+        assert.equal((await c.request(method)).result, true, method);
+      assert.deepEqual((await c.request('getAuthInfo')).userAuth, undefined, 'no user mode');
+      const down = await c.request('auth', { role: 'user' });
+      assert.equal(down.result, false);
+      assert.match(String(down.error), /no access levels/);
+      const info = await c.request('getSystemInfo');
+      assert.match(String((info.productInfo as Record<string, unknown>).name), /VideoSDK/);
+    });
+  });
 });

@@ -1,4 +1,6 @@
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { methodNames, methodSpec, type ParamSpec } from '../../src/protocol/catalogue';
 import { RoomEmulator } from '../../src/emulator';
 import { genericMethods } from '../../src/emulator/method-handlers';
@@ -275,6 +277,20 @@ describe('emulator: every catalogue method', () => {
       GENERIC.filter((m) => !generic.includes(m)),
       [],
       'listed as generic but now has a handler: remove it from GENERIC',
+    );
+  });
+
+  it('the emulator README has a row for every method: the families table, or the generic list with its reason', () => {
+    const readme = fs.readFileSync(path.join(__dirname, '..', '..', '..', 'src', 'emulator', 'README.md'), 'utf8');
+    const section = (from: string, to: string) => readme.slice(readme.indexOf(from), readme.indexOf(to));
+    const rows = (text: string) => [...text.matchAll(/^\| `(\w+)` \|/gm)].map((m) => m[1]);
+    const families = rows(section('## Method families', '### Answered generically'));
+    const generic = rows(section('### Answered generically', '### Smart meeting'));
+    assert.deepEqual([...generic].sort(), [...genericMethods()].sort(), 'the generic list in the README');
+    assert.deepEqual(
+      [...families, ...generic].sort(),
+      [...methodNames()].sort(),
+      'every catalogue method exactly once in the README',
     );
   });
 

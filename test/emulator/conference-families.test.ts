@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { RoomEmulator } from '../../src/emulator';
-import { closeAll, RawClient, type Frame } from './raw-client';
+import { RawClient, roomWithControllers, type Frame } from './raw-client';
 
 /**
  * The conference-side families: participants by InstanceId, podium, smart meeting (VAD), moderation, the
@@ -11,20 +11,16 @@ describe('emulator: conference families keep state', () => {
   let room: RoomEmulator;
   let admin: RawClient;
   let user: RawClient;
-  const clients: RawClient[] = [];
+  let stop: () => Promise<void>;
 
   beforeEach(async () => {
-    room = new RoomEmulator({ answerDelayMs: 10, peers: { 'decline-dora': { reject: 0 } } });
-    await room.start();
-    admin = await RawClient.authorized(room.url, { type: 'unsecured', role: 'admin' });
-    user = await RawClient.authorized(room.url, { type: 'unsecured', role: 'user' });
-    clients.push(admin, user);
+    ({ room, admin, user, stop } = await roomWithControllers({
+      answerDelayMs: 10,
+      peers: { 'decline-dora': { reject: 0 } },
+    }));
   });
 
-  afterEach(async () => {
-    closeAll(clients.splice(0));
-    await room.stop();
-  });
+  afterEach(() => stop());
 
   const ok = async (c: RawClient, method: string, params: Frame = {}) => {
     const r = await c.request(method, params);
@@ -78,6 +74,11 @@ describe('emulator: conference families keep state', () => {
     assert.equal(byId(await participants(), laptop)?.mic, 1);
     const prepared = await ok(user, 'prepareCallIdForCall', { callId: 'user2' });
     assert.equal(prepared.preparedCallId, 'user2@emulator.local');
+    // Against another server, the same short id resolves there.
+    await ok(admin, 'hangUp');
+    await ok(admin, 'connectToServer', { server: 'tc.example.org' });
+    await both('serverConnected');
+    assert.equal((await ok(user, 'prepareCallIdForCall', { callId: 'user2' })).preparedCallId, 'user2@tc.example.org');
   });
 
   it('moderation: remote mic and camera, moderators, what the Room receives', async () => {

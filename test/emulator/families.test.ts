@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { RoomEmulator } from '../../src/emulator';
 import { waitForEvent } from '../support/wait';
-import { closeAll, httpGet, RawClient, type Frame } from './raw-client';
+import { closeAll, httpGet, RawClient, roomWithControllers, type Frame } from './raw-client';
 
 /**
  * One test per method family: a setter on one controller changes what the getter returns, and the
@@ -27,17 +27,15 @@ describe('emulator: method families keep state', () => {
   let user: RawClient;
   const clients: RawClient[] = [];
 
+  let stop: () => Promise<void>;
+
   beforeEach(async () => {
-    room = new RoomEmulator({ answerDelayMs: 10, powerCycleMs: 300 });
-    await room.start();
-    admin = await RawClient.authorized(room.url, { type: 'unsecured', role: 'admin' });
-    user = await RawClient.authorized(room.url, { type: 'unsecured', role: 'user' });
-    clients.push(admin, user);
+    ({ room, admin, user, stop } = await roomWithControllers({ answerDelayMs: 10, powerCycleMs: 1500 }));
   });
 
   afterEach(async () => {
     closeAll(clients.splice(0));
-    await room.stop();
+    await stop();
   });
 
   /** Runs one case: the setter on `by`, the getter and the notification on both connections. */
@@ -457,6 +455,10 @@ describe('emulator: method families keep state', () => {
     assert.notEqual(wsPort, oldPort);
     const config = JSON.parse((await httpGet(room.configUrl)).body) as { config: { websocket: { port: number } } };
     assert.equal(config.config.websocket.port, wsPort, 'config.json names the new port');
+    const stale = await RawClient.open(room.url);
+    clients.push(stale);
+    const token = String(admin.frames.find((f) => f.method === 'auth')?.token);
+    assert.equal((await stale.request('auth', { type: 'secured', credentials: token })).result, false, 'old token');
     const again = await RawClient.authorized(room.url);
     clients.push(again);
     assert.equal((await again.request('getSleepMode')).enabled, false, 'a restarted Room is awake');

@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events';
 import * as http from 'node:http';
 import WebSocket from 'ws';
+import { RoomEmulator, type RoomEmulatorOptions } from '../../src/emulator';
 import { withDeadline } from '../support/wait';
 
 /**
@@ -152,4 +153,23 @@ export function httpPost(url: string): Promise<{ status: number; body: string }>
     5000,
     `POST ${url}`,
   );
+}
+
+/** A started Room with two authorized controllers: one holds the admin mode, the other the user mode. */
+export async function roomWithControllers(
+  options: RoomEmulatorOptions,
+): Promise<{ room: RoomEmulator; admin: RawClient; user: RawClient; stop: () => Promise<void> }> {
+  const room = new RoomEmulator(options);
+  await room.start();
+  const admin = await RawClient.authorized(room.url, { type: 'unsecured', role: 'admin' });
+  const user = await RawClient.authorized(room.url, { type: 'unsecured', role: 'user' });
+  return {
+    room,
+    admin,
+    user,
+    stop: async () => {
+      closeAll([admin, user]);
+      await room.stop();
+    },
+  };
 }

@@ -36,6 +36,7 @@ describe('emulator: status page', () => {
     assert.equal(status.appState, 5);
     assert.equal(status.appStateName, 'conference');
     assert.equal(status.conference.participants.length, 2);
+    assert.deepEqual([status.sleepMode, status.poweredOff, status.product], [false, false, 'room']);
     assert.deepEqual(
       status.clients.map((k: { role: string }) => k.role),
       ['admin'],
@@ -149,6 +150,19 @@ describe('emulator: CLI', () => {
     const exited = new Promise<number | null>((resolve) => child!.once('exit', (code) => resolve(code)));
     child!.kill('SIGINT');
     assert.equal(await withDeadline(exited, 5000, 'CLI exit'), 0);
+  });
+
+  it('--product videosdk: one control mode, auth answers without previleges, a role is ignored', async () => {
+    const run = await start(['--web-port', '0', '--ws-port', '0', '--product', 'videosdk', '--quiet']);
+    const wsUrl = (await run.waitFor(/WebSocket\s+(ws:\/\/\S+)/, 'WebSocket line'))[1];
+    assert.match(run.out(), /TrueConf VideoSDK emulator running/);
+    assert.match(run.out(), /no access levels/);
+    const c = await RawClient.open(wsUrl);
+    const auth = await c.request('auth', { type: 'unsecured', role: 'user' });
+    assert.equal(auth.result, true);
+    assert.equal('previleges' in auth, false);
+    assert.equal((await c.request('getLogo')).result, true, 'no admin-only methods');
+    c.close();
   });
 
   it('--help prints usage; a bad flag exits 2 with a message', async () => {

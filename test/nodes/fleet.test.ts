@@ -162,6 +162,29 @@ describe('a building of rooms (roomFromMsg, allRooms, msg.room)', function () {
     assert.deepEqual(received(rooms, 'getMicMute'), [0, 1, 0]);
   });
 
+  it('deploy warns about a room name unfit for MQTT topics and about two names for one Room', async () => {
+    rooms = await Promise.all(names.slice(0, 2).map(() => startRoom()));
+    // 'floor2/hall' would add a topic level in trueconf/{room}/...; 'hall-copy' is a copy pointing at the same Room.
+    const configs = [
+      configNode(rooms[0]!, { id: 'cfg-a', name: 'floor2/hall' }),
+      configNode(rooms[1]!, { id: 'cfg-b', name: 'studio' }),
+      configNode(rooms[1]!, { id: 'cfg-c', name: 'studio-copy' }),
+    ];
+    await load(fleetFlow(configs));
+    await waitForStatus(node('cmd'), allReady(3), 'ready');
+    const warnings = (helper.log() as unknown as { args: [{ level: number; msg: unknown }][] }).args
+      .filter(([e]) => e.level === 30)
+      .map(([e]) => String(e.msg));
+    assert.ok(
+      warnings.some((w) => /"floor2\/hall" contains \/, \+ or #/.test(w)),
+      `topic-unsafe name warned: ${warnings}`,
+    );
+    assert.ok(
+      warnings.some((w) => /"studio-copy" points at the same Room as "studio"/.test(w)),
+      `same Room under two names warned: ${warnings}`,
+    );
+  });
+
   it('allRooms: each notification carries its room in msg.room and in a {room} topic prefix', async () => {
     await building();
     rooms[2]!.emitEvent('myEvent', { n: 3 });
@@ -211,6 +234,45 @@ describe('a building of rooms (roomFromMsg, allRooms, msg.room)', function () {
     extra.emitEvent('myEvent', { n: 4 });
     const annex = await events.next((m) => m.payload?.n === 4);
     assert.equal(annex.topic, 'trueconf/annex/event/myEvent');
+  });
+
+  it('a room-config renamed by a later deploy reports ready under its new name, though its socket stays', async () => {
+    await building();
+    const renamed = [
+      ...roomConfigs(rooms.slice(0, 2), names.slice(0, 2)),
+      configNode(rooms[2]!, { id: 'cfg-studio', name: 'annex' }),
+    ];
+    await helper.setFlows(fleetFlow(renamed), 'nodes');
+    const ready = await events.next(
+      (m) => m.topic === 'trueconf/annex/event/connection',
+      'a connection event for the renamed room',
+    );
+    assert.equal(ready.room, 'annex');
+    assert.equal(ready.payload.state, 'ready');
+    inject(node('cmd'), { room: 'annex', method: 'getMicMute', payload: {} });
+    assert.equal((await out.next()).room, 'annex');
+  });
+
+  it('a room a later deploy removes or renames reports removed under its old name; a full redeploy reports none', async () => {
+    await building();
+    const renamed = [
+      configNode(rooms[0]!, { id: 'cfg-hall', name: 'atrium' }),
+      ...roomConfigs(rooms.slice(1, 2), ['lab']),
+    ];
+    await helper.setFlows(fleetFlow(renamed), 'nodes');
+    const gone = (name: string) => (m: Msg) =>
+      m.topic === `trueconf/${name}/event/connection` && m.payload.state === 'removed';
+    const hall = await events.next(gone('hall'), 'hall removed (renamed)');
+    assert.equal(hall.room, 'hall');
+    assert.equal((await events.next(gone('studio'), 'studio removed (deleted)')).room, 'studio');
+    await waitForStatus(node('ev'), allReady(2), '2 rooms ready');
+
+    const removed = (m: Msg) => m.payload?.state === 'removed';
+    await helper.setFlows(fleetFlow(renamed), 'full');
+    const fresh = new Inbox(node('events'));
+    await waitForStatus(node('ev'), allReady(2), '2 rooms ready after a full deploy');
+    await quietWindow();
+    assert.equal(events.count(removed) + fresh.count(removed), 0, 'a full redeploy removes no room');
   });
 
   it('a message cannot reach a room that is not deployed, nor one a later deploy removed', async () => {

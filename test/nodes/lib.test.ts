@@ -20,7 +20,8 @@ import { parseEventNames } from '../../nodes/lib/event-names';
 import { englishText, interpolate, translator, type Translate } from '../../nodes/lib/i18n';
 import { tuningFromSettings } from '../../nodes/lib/settings';
 import { statusFor } from '../../nodes/lib/status';
-import { liveItems, scrub } from '../../nodes/lib/admin-routes';
+import { liveItems } from '../../nodes/lib/admin-routes';
+import { redact } from '../../src/protocol';
 
 const LOCALES = path.join(__dirname, '..', '..', 'nodes', 'locales');
 const readLocale = (lang: string, file: string): Record<string, unknown> =>
@@ -293,9 +294,9 @@ describe('node library', () => {
       ]);
       assert.deepEqual(liveItems(undefined), []);
     });
-    it('scrub removes a secret from any text', () => {
-      assert.equal(scrub('bad pin 1234 (1234)', '1234'), 'bad pin *** (***)');
-      assert.equal(scrub('text', ''), 'text');
+    it('redact removes a secret from any text', () => {
+      assert.equal(redact('bad pin 1234 (1234)', ['1234']), 'bad pin *** (***)');
+      assert.equal(redact('text', ['']), 'text');
     });
     it('event names from the flow: arrays, comma lists, junk flagged', () => {
       assert.deepEqual(parseEventNames(['a', ' b ', 'a', '']), { names: ['a', 'b'], valid: true });

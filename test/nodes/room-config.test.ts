@@ -118,6 +118,16 @@ describe('room-config node', function () {
       }
     });
 
+    it('deleting the config node (and its users) closes its socket at once, not after the grace period', async () => {
+      const room = await loadApp();
+      const closed = waitForEvent(room, 'disconnect', { timeoutMs: 2000 });
+      const started = Date.now();
+      await helper.setFlows([{ id: 'tab', type: 'tab', label: 'app' }], 'full');
+      await closed;
+      assert.ok(Date.now() - started < 2000, 'well before the 5 s grace period');
+      assert.equal(room.connectionCount, 0);
+    });
+
     it('changing the endpoint opens a new socket and closes the old one at once (no mutual displacement)', async () => {
       const room = await loadApp();
       const closed = waitForEvent(room, 'disconnect', { timeoutMs: WAIT_MS });

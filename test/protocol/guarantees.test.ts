@@ -195,7 +195,8 @@ describe('protocol: guarantees (issue 10)', function () {
         if (c.state !== 'ready') return;
         // Runs right after the first flush of becoming ready.
         queueMicrotask(() => {
-          sentInFirstTurn = 3000 - (client as unknown as { queue: Map<string, unknown> }).queue.size;
+          sentInFirstTurn =
+            3000 - (client as unknown as { requests: { queue: Map<string, unknown> } }).requests.queue.size;
           later = client.request('getDisplayNameById', { peerId: 'later' });
         });
       });

@@ -14,6 +14,22 @@ describe('protocol: connection pool', function () {
     return pool;
   }
 
+  it('closeIfUnused closes an endpoint in its grace period at once, and leaves one still leased alone', async () => {
+    const room = await h.room();
+    const pool = makePool(60_000);
+    const endpoint = { host: '127.0.0.1', port: room.webPort };
+    const one = pool.acquire(endpoint, FAST);
+    await waitForState(one.client, 'ready');
+    await pool.closeIfUnused(endpoint);
+    assert.equal(one.client.state, 'ready', 'still leased');
+    one.release();
+    assert.equal(pool.size, 1, 'in its grace period');
+    await pool.closeIfUnused(endpoint);
+    assert.equal(one.client.state, 'closed');
+    assert.equal(pool.size, 0);
+    await pool.closeIfUnused({ host: 'not a host' }); // an endpoint the pool never saw
+  });
+
   it('shares one socket between users of one endpoint', async () => {
     const room = await h.room({
       auth: { admin: { type: 'pin', secret: '1234' }, user: { type: 'pin', secret: '9999' } },

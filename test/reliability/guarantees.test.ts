@@ -15,6 +15,7 @@ import {
   framesOf,
   garbageCollector,
   helperNode,
+  injectNode,
   isReadyIdle,
   load,
   logs,
@@ -97,21 +98,7 @@ describe('reliability: hostile configs in a Node-RED process', function () {
       commandIds.push(`cmd${i}`);
     });
     flows.push(
-      {
-        id: 'inj',
-        type: 'inject',
-        z: 'tab',
-        name: 'go',
-        props: [{ p: 'payload' }],
-        repeat: '',
-        once: false,
-        topic: '',
-        payload: '{}',
-        payloadType: 'json',
-        x: 100,
-        y: 40,
-        wires: [commandIds],
-      },
+      injectNode('inj', commandIds),
       { id: 'catcher', type: 'catch', z: 'tab', scope: null, uncaught: false, x: 100, y: 200, wires: [['report']] },
       {
         id: 'report',

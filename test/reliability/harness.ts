@@ -136,6 +136,23 @@ export function eventNode(id: string, extra: Record<string, unknown> = {}, to = 
   });
 }
 
+/** An inject node (payload {}) on the tab, for flows run in a Node-RED process and pressed over HTTP. */
+export function injectNode(id: string, targets: string[]): Record<string, unknown> {
+  return placed({
+    id,
+    type: 'inject',
+    z: 'tab',
+    name: id,
+    props: [{ p: 'payload' }],
+    repeat: '',
+    once: false,
+    topic: '',
+    payload: '{}',
+    payloadType: 'json',
+    wires: [targets],
+  });
+}
+
 export function helperNode(id: string): Record<string, unknown> {
   return placed({ id, type: 'helper', z: 'tab' });
 }

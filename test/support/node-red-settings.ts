@@ -1,11 +1,8 @@
 import { localOnlySettings } from '../../demo/local-settings';
+import { isPlainObject } from '../../src/protocol';
 
 /** Fixed so tests can read flows_cred.json; never a real secret. */
 export const testCredentialSecret = 'trueconf-room-test-credential-secret';
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 /** `extra` over `base`, objects merged deeply; arrays and other values replace. */
 export function deepMerge(base: Record<string, unknown>, extra: Record<string, unknown>): Record<string, unknown> {
