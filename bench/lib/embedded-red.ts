@@ -34,10 +34,12 @@ export class EmbeddedRed extends EventEmitter {
   ) {
     super();
     this.setMaxListeners(0);
-    RED.events.on('node-status', (e: { id: string; status: NodeStatus }) => {
+    RED.events.on('node-status', (e: { id: string; status?: NodeStatus }) => {
       const at = wallMs();
-      this.statuses.set(e.id, { status: e.status, at });
-      this.emit('status', e.id, e.status, at);
+      // A node stopping may report no status at all; keep it as "none" rather than undefined.
+      const status = e.status ?? {};
+      this.statuses.set(e.id, { status, at });
+      this.emit('status', e.id, status, at);
     });
   }
 

@@ -20,12 +20,13 @@ export class EmulatorFarm {
     ipc.on('authenticated', (m: Seen) => push(this.authentications, m));
   }
 
-  static async spawn(): Promise<EmulatorFarm> {
-    return new EmulatorFarm(await IpcChild.spawn(path.join(__dirname, 'emulator-host.js'), 'emulator host'));
+  /** 'responder': near-zero-cost Rooms with pre-serialised answers (responder-host.ts), for throughput runs. */
+  static async spawn(kind: 'emulator' | 'responder' = 'emulator'): Promise<EmulatorFarm> {
+    return new EmulatorFarm(await IpcChild.spawn(path.join(__dirname, `${kind}-host.js`), `${kind} host`));
   }
 
   start(count: number): Promise<EmulatorPorts[]> {
-    return this.ipc.call('start', { count }, 180_000);
+    return this.ipc.call('start', { count }, 300_000);
   }
 
   /** The emulator sends `count` notifications of `event` as fast as it can. */
@@ -40,6 +41,23 @@ export class EmulatorFarm {
 
   restart(index: number, downMs = 0): Promise<{ downAt: number; backAt: number }> {
     return this.ipc.call('restart', { index, downMs });
+  }
+
+  /**
+   * Terminates every socket of the given Rooms (all when omitted) at once and, with downMs, refuses new
+   * connections for that long; resolves (when the Rooms are back) with the wall times of the drop and return.
+   */
+  dropAll(indices?: number[], downMs = 0): Promise<{ at: number; backAt: number }> {
+    return this.ipc.call('dropAll', { indices, downMs });
+  }
+
+  /** Per Room: requests of `method` received since `since` (wall ms) and how many repeated a requestId. */
+  countRequests(
+    method: string,
+    since: number,
+    indices?: number[],
+  ): Promise<{ received: number; repeatedIds: number }[]> {
+    return this.ipc.call('countRequests', { method, since, indices });
   }
 
   cpu(): Promise<NodeJS.CpuUsage> {

@@ -14,6 +14,10 @@ function room(index: unknown): RoomEmulator {
   return r;
 }
 
+function indices(list: unknown): RoomEmulator[] {
+  return Array.isArray(list) ? list.map(room) : rooms;
+}
+
 serveIpc(async (cmd, req) => {
   switch (cmd) {
     case 'start': {
@@ -53,6 +57,32 @@ serveIpc(async (cmd, req) => {
         emulator.faults.refuseConnections(false);
       }
       return { downAt, backAt: wallMs() };
+    }
+    case 'dropAll': {
+      // Every Room's sockets terminate in the same tick. downMs 0: a network blink, the Rooms stay reachable;
+      // otherwise an outage: new connections (and config.json) are refused for downMs.
+      const list = indices(req.indices);
+      const downMs = Number(req.downMs ?? 0);
+      const at = wallMs();
+      for (const r of list) {
+        if (downMs > 0) r.faults.refuseConnections(true);
+        r.faults.dropConnections();
+      }
+      if (downMs > 0) {
+        await new Promise((resolve) => setTimeout(resolve, downMs));
+        for (const r of list) r.faults.refuseConnections(false);
+      }
+      return { at, backAt: downMs > 0 ? wallMs() : at };
+    }
+    case 'countRequests': {
+      // Per Room: requests of `method` received at or after `since` (wall ms), and requestIds seen twice.
+      const since = Number(req.since);
+      return indices(req.indices).map((r) => {
+        const ids = r.requests
+          .filter((q) => q.at >= since && q.frame.method === req.method)
+          .map((q) => String(q.frame.requestId));
+        return { received: ids.length, repeatedIds: ids.length - new Set(ids).size };
+      });
     }
     case 'connectionCount':
       return room(req.index).connectionCount;

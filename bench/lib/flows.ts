@@ -14,7 +14,7 @@ export function roomConfig(id: string, ports: EmulatorPorts, extra: Record<strin
     type: 'room-config',
     name: `room ${ports.index}`,
     host: '127.0.0.1',
-    port: ports.webPort,
+    port: ports.webPort || '',
     wsPort: ports.wsPort,
     instance: 'default',
     apiVersion: '2',
@@ -23,6 +23,19 @@ export function roomConfig(id: string, ports: EmulatorPorts, extra: Record<strin
     tls: false,
     ...extra,
   };
+}
+
+/**
+ * room-config as the editor saves it by default: the web port only, so every (re)connect first fetches
+ * config.json to learn the WebSocket port (discovery).
+ */
+export function discoveringRoomConfig(id: string, ports: EmulatorPorts): FlowNode {
+  return roomConfig(id, ports, { wsPort: '' });
+}
+
+/** A Catch node for every node of its tab. */
+export function catchAll(id: string, z: string, wires: string[]): FlowNode {
+  return { id, type: 'catch', z, name: '', scope: null, uncaught: false, wires: [wires] };
 }
 
 export function roomCommand(id: string, z: string, room: string, method: string, wires: string[]): FlowNode {

@@ -44,6 +44,11 @@ export class RedWorker implements RedHandle {
     return this.ipc.call('waitAnyNotGreen', { ids, timeoutMs }, timeoutMs + 10_000);
   }
 
+  /** Sends a command to the worker (see red-worker.ts for the commands and their arguments). */
+  call<T>(cmd: string, args: Record<string, unknown> = {}, timeoutMs = 120_000): Promise<T> {
+    return this.ipc.call<T>(cmd, args, timeoutMs);
+  }
+
   /** process.memoryUsage() of the worker after forced garbage collection. */
   memory(): Promise<NodeJS.MemoryUsage> {
     return this.ipc.call('memory');

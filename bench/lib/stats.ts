@@ -48,3 +48,22 @@ export function fmt(value: number, digits = 3): string {
 export function pairedRatio(a: readonly number[], b: readonly number[]): number {
   return median(a.map((v, i) => v / b[i]));
 }
+
+/**
+ * Mean of per-round values with a 95% confidence interval (Student's t for the round count), so a verdict
+ * can tell "under the threshold" from "the rounds do not say".
+ */
+export function meanInterval(values: readonly number[]): { mean: number; low: number; high: number } {
+  const n = values.length;
+  const mean = sum(values) / n;
+  if (n < 2) return { mean, low: -Infinity, high: Infinity };
+  const sd = Math.sqrt(sum(values.map((v) => (v - mean) ** 2)) / (n - 1));
+  // Two-sided 97.5% quantiles of t for 1..30 degrees of freedom; 2.0 beyond.
+  const T = [
+    12.71, 4.3, 3.18, 2.78, 2.57, 2.45, 2.36, 2.31, 2.26, 2.23, 2.2, 2.18, 2.16, 2.14, 2.13, 2.12, 2.11, 2.1, 2.09,
+    2.09,
+  ];
+  const t = T[n - 2] ?? (n <= 31 ? 2.05 : 2.0);
+  const half = (t * sd) / Math.sqrt(n);
+  return { mean, low: mean - half, high: mean + half };
+}

@@ -139,8 +139,14 @@ export async function runFanout(red: EmbeddedRed, farm: EmulatorFarm, opts: Fano
   const samples = new Map<number, { rate: number[]; cpu: number[] }>(
     variants.map((v) => [v.key, { rate: [], cpu: [] }]),
   );
+  // The verdict compares the smallest and the largest flow: those two always run back to back, in turns
+  // (which goes first alternates), so each pair shares the machine's load of that moment.
+  const smallest = variants[1];
+  const largest = variants[variants.length - 1];
+  const others = variants.filter((v) => v !== smallest && v !== largest);
   for (let round = 0; round < opts.rounds; round++) {
-    const order = variants.map((_, i) => variants[(i + round) % variants.length]);
+    const pair = round % 2 === 0 ? [smallest, largest] : [largest, smallest];
+    const order = round % 4 < 2 ? [...pair, ...others] : [...others, ...pair];
     for (const v of order) {
       const r = await measure(v.index, v.arrival, v.per, v.what);
       samples.get(v.key)!.rate.push(r.rate);

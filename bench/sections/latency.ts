@@ -1,5 +1,5 @@
-import type { EmbeddedRed } from '../lib/embedded-red';
-import type { EmulatorFarm } from '../lib/emulator-farm';
+import type { EmbeddedRed, FlowNode } from '../lib/embedded-red';
+import type { EmulatorFarm, EmulatorPorts } from '../lib/emulator-farm';
 import { diyFlow, junction, roomCommand, roomConfig, tab } from '../lib/flows';
 import { RoomClient } from '../../src/protocol';
 import { RawRoomClient } from '../lib/raw-client';
@@ -17,6 +17,8 @@ export interface PathFigures {
   cpuUs: number;
   /** p50 of each round, ms (rounds line up across paths: round i of every path ran back to back). */
   p50Rounds: number[];
+  /** CPU share of one core the responder process used during this path's pipelined runs. */
+  responderCpu: number;
 }
 
 export interface LatencyResult {
@@ -31,8 +33,6 @@ export interface LatencyResult {
   /** Diagnostics: the protocol core alone (no Node-RED), and Node-RED's two message hops alone (no Room). */
   client: PathFigures;
   hops: PathFigures;
-  /** CPU share of one core the emulator process used during the raw pipelined runs (1 = a full core). */
-  emulatorCpuDuringRaw: number;
 }
 
 type Once = () => Promise<void>;
@@ -112,92 +112,132 @@ function pipelined(once: Once, total: number, window: number): Promise<number> {
   });
 }
 
-export async function runLatency(red: EmbeddedRed, farm: EmulatorFarm, opts: LatencyOptions): Promise<LatencyResult> {
-  // One emulated Room per path: a Room grants each control mode to one connection at a time, so paths
-  // sharing a Room would displace each other. The Rooms are identical and live in the same host process.
-  const [rawRoom, clientRoom, nodeRoom, diyRoom] = await farm.start(4);
-  const z = 'lat';
-  const ids = { entry: 'lat-entry', cmd: 'lat-cmd', exit: 'lat-exit' };
-  const diyIds = { entry: 'diy-entry', exit: 'diy-exit', authed: 'diy-authed' };
-  await red.deploy([
-    tab(z, 'latency'),
-    roomConfig('lat-room', nodeRoom),
-    junction(ids.entry, z, [ids.cmd]),
-    roomCommand(ids.cmd, z, 'lat-room', METHOD, [ids.exit]),
-    junction(ids.exit, z, []),
-    // The same two hops without the Room: the floor any path through Node-RED pays.
-    junction('hop-entry', z, ['hop-mid']),
-    junction('hop-mid', z, ['hop-exit']),
-    junction('hop-exit', z, []),
-    tab('diy', 'do-it-yourself'),
-    ...diyFlow('diy', diyIds, diyRoom.wsPort, METHOD),
-  ]);
-  await red.waitAllGreen([ids.cmd], 20_000);
-  await waitDiyAuthed(red, 20_000);
-  const raw = await RawRoomClient.connect(rawRoom.wsPort);
-  const client = new RoomClient({
-    host: '127.0.0.1',
-    port: clientRoom.webPort,
-    wsPort: clientRoom.wsPort,
-    apiVersion: '2',
-    authType: 'unsecured',
-  });
-  const clientReady = new Promise<void>((resolve) =>
-    client.on('state', (c: { state: string }) => c.state === 'ready' && resolve()),
-  );
-  client.start();
-  await clientReady;
+interface PathSet {
+  raw: Once;
+  client: Once;
+  node: Once;
+  diy: Once;
+  close: () => Promise<void>;
+}
 
-  const paths: Record<'raw' | 'client' | 'node' | 'diy' | 'hops', Once> = {
-    raw: async () => {
-      expectSuccess(await raw.request(METHOD), 'raw ws');
-    },
-    client: async () => {
-      expectSuccess(await client.request(METHOD), 'RoomClient');
-    },
-    node: throughFlow(red, ids.entry, ids.exit, true),
-    diy: throughFlow(red, diyIds.entry, diyIds.exit, true),
-    hops: throughFlow(red, 'hop-entry', 'hop-exit', false),
+/**
+ * The four paths to one set of Rooms (one Room each: a Room grants each control mode to one connection at
+ * a time, so paths sharing a Room would displace each other). `tag` keeps the node ids of two sets apart.
+ */
+async function openPaths(
+  red: EmbeddedRed,
+  rooms: EmulatorPorts[],
+  tag: string,
+): Promise<{ flows: FlowNode[]; open: () => Promise<PathSet> }> {
+  const [rawRoom, clientRoom, nodeRoom, diyRoom] = rooms;
+  const ids = { entry: `${tag}-entry`, cmd: `${tag}-cmd`, exit: `${tag}-exit` };
+  const diyIds = { entry: `${tag}diy-entry`, exit: `${tag}diy-exit`, authed: `${tag}diy-authed` };
+  const flows: FlowNode[] = [
+    tab(tag, `latency ${tag}`),
+    roomConfig(`${tag}-room`, nodeRoom),
+    junction(ids.entry, tag, [ids.cmd]),
+    roomCommand(ids.cmd, tag, `${tag}-room`, METHOD, [ids.exit]),
+    junction(ids.exit, tag, []),
+    tab(`${tag}diy`, `do-it-yourself ${tag}`),
+    ...diyFlow(`${tag}diy`, diyIds, diyRoom.wsPort, METHOD),
+  ];
+  const open = async (): Promise<PathSet> => {
+    await red.waitAllGreen([ids.cmd], 20_000);
+    await waitDiyAuthed(red, `${tag}diy`, 20_000);
+    const raw = await RawRoomClient.connect(rawRoom.wsPort);
+    const client = new RoomClient({
+      host: '127.0.0.1',
+      wsPort: clientRoom.wsPort,
+      apiVersion: '2',
+      authType: 'unsecured',
+    });
+    const clientReady = new Promise<void>((resolve) =>
+      client.on('state', (c: { state: string }) => c.state === 'ready' && resolve()),
+    );
+    client.start();
+    await clientReady;
+    return {
+      raw: async () => {
+        expectSuccess(await raw.request(METHOD), 'raw ws');
+      },
+      client: async () => {
+        expectSuccess(await client.request(METHOD), 'RoomClient');
+      },
+      node: throughFlow(red, ids.entry, ids.exit, true),
+      diy: throughFlow(red, diyIds.entry, diyIds.exit, true),
+      close: async () => {
+        await raw.close();
+        await client.close();
+      },
+    };
   };
-  const names = Object.keys(paths) as (keyof typeof paths)[];
+  return { flows, open };
+}
+
+/**
+ * Sequential round trips go to emulated Rooms (a Room that really answers); pipelined throughput goes to
+ * near-zero-cost responders in their own process, so the Room side cannot cap the baseline.
+ */
+export async function runLatency(
+  red: EmbeddedRed,
+  farm: EmulatorFarm,
+  responders: EmulatorFarm,
+  opts: LatencyOptions,
+): Promise<LatencyResult> {
+  const seqSet = await openPaths(red, await farm.start(4), 'lat');
+  const thrSet = await openPaths(red, await responders.start(4), 'thr');
+  await red.deploy([
+    ...seqSet.flows,
+    ...thrSet.flows,
+    // The same two hops without the Room: the floor any path through Node-RED pays.
+    tab('hop', 'hops'),
+    junction('hop-entry', 'hop', ['hop-mid']),
+    junction('hop-mid', 'hop', ['hop-exit']),
+    junction('hop-exit', 'hop', []),
+  ]);
+  const seqPaths = await seqSet.open();
+  const thrPaths = await thrSet.open();
+  const hops = throughFlow(red, 'hop-entry', 'hop-exit', false);
+  const names = ['raw', 'client', 'node', 'diy', 'hops'] as const;
+  const seqOf = (name: (typeof names)[number]): Once => (name === 'hops' ? hops : seqPaths[name]);
+  const thrOf = (name: (typeof names)[number]): Once => (name === 'hops' ? hops : thrPaths[name]);
   for (const name of names) {
-    await sequential(paths[name], opts.warmup);
-    await pipelined(paths[name], opts.warmup * 2, opts.window);
+    await sequential(seqOf(name), opts.warmup);
+    await pipelined(thrOf(name), opts.warmup * 2, opts.window);
   }
 
   const seq: Record<string, number[]> = Object.fromEntries(names.map((n) => [n, []]));
   const thr: Record<string, number[]> = Object.fromEntries(names.map((n) => [n, []]));
   const cpu: Record<string, number[]> = Object.fromEntries(names.map((n) => [n, []]));
   const p50s: Record<string, number[]> = Object.fromEntries(names.map((n) => [n, []]));
-  let rawCpuMs = 0;
-  let rawWallMs = 0;
+  const responderCpu: Record<string, { cpuMs: number; wallMs: number }> = Object.fromEntries(
+    names.map((n) => [n, { cpuMs: 0, wallMs: 0 }]),
+  );
   for (let round = 0; round < opts.rounds; round++) {
     // Rotate the order each round so no path always runs first (warm caches, GC debt of the previous one).
     const order = names.map((_, i) => names[(i + round) % names.length]);
     for (const name of order) {
-      const samples = await sequential(paths[name], opts.sequential);
+      const samples = await sequential(seqOf(name), opts.sequential);
       seq[name].push(...samples);
       p50s[name].push(percentile(samples, 50));
-      const farmCpu0 = name === 'raw' ? await farm.cpu() : undefined;
+      const r0 = await responders.cpu();
       const t0 = process.hrtime.bigint();
       const cpu0 = process.cpuUsage();
-      thr[name].push(await pipelined(paths[name], opts.pipelined, opts.window));
+      thr[name].push(await pipelined(thrOf(name), opts.pipelined, opts.window));
       const used = process.cpuUsage(cpu0);
+      const wall = nsToMs(process.hrtime.bigint() - t0);
+      const r1 = await responders.cpu();
       cpu[name].push((used.user + used.system) / opts.pipelined);
-      if (farmCpu0) {
-        const wall = nsToMs(process.hrtime.bigint() - t0);
-        const farmCpu1 = await farm.cpu();
-        rawCpuMs += (farmCpu1.user - farmCpu0.user + farmCpu1.system - farmCpu0.system) / 1000;
-        rawWallMs += wall;
-      }
+      responderCpu[name].cpuMs += (r1.user - r0.user + r1.system - r0.system) / 1000;
+      responderCpu[name].wallMs += wall;
     }
     opts.log(
-      `  round ${round + 1}/${opts.rounds}: throughput raw ${thr.raw.at(-1)!.toFixed(0)}/s, ` +
-        `room-command ${thr.node.at(-1)!.toFixed(0)}/s, diy ${thr.diy.at(-1)!.toFixed(0)}/s`,
+      `  round ${round + 1}/${opts.rounds}: p50 raw ${p50s.raw.at(-1)!.toFixed(3)} ms, room-command ${p50s.node.at(-1)!.toFixed(3)} ms; ` +
+        `throughput raw ${thr.raw.at(-1)!.toFixed(0)}/s, room-command ${thr.node.at(-1)!.toFixed(0)}/s, diy ${thr.diy.at(-1)!.toFixed(0)}/s`,
     );
   }
-  await raw.close();
-  await client.close();
+  await seqPaths.close();
+  await thrPaths.close();
   await red.deploy([]);
 
   const figures = (name: string): PathFigures => ({
@@ -208,6 +248,7 @@ export async function runLatency(red: EmbeddedRed, farm: EmulatorFarm, opts: Lat
     throughputRounds: thr[name],
     cpuUs: median(cpu[name]),
     p50Rounds: p50s[name],
+    responderCpu: responderCpu[name].wallMs > 0 ? responderCpu[name].cpuMs / responderCpu[name].wallMs : NaN,
   });
   return {
     method: METHOD,
@@ -220,7 +261,6 @@ export async function runLatency(red: EmbeddedRed, farm: EmulatorFarm, opts: Lat
     diy: figures('diy'),
     client: figures('client'),
     hops: figures('hops'),
-    emulatorCpuDuringRaw: rawWallMs > 0 ? rawCpuMs / rawWallMs : NaN,
   };
 }
 
@@ -228,15 +268,15 @@ export async function runLatency(red: EmbeddedRed, farm: EmulatorFarm, opts: Lat
  * The DIY flow's handshake runs on its own when its socket opens; the match function records the auth reply
  * in flow context and sends it to the `authed` junction. Wait on that message (or the flag, if it came first).
  */
-async function waitDiyAuthed(red: EmbeddedRed, timeoutMs: number): Promise<void> {
-  const flowContext = red.getNode('diy-match').context().flow;
+async function waitDiyAuthed(red: EmbeddedRed, z: string, timeoutMs: number): Promise<void> {
+  const flowContext = red.getNode(`${z}-match`).context().flow;
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error('the do-it-yourself flow did not authenticate')), timeoutMs);
     const done = (): void => {
       clearTimeout(timer);
       resolve();
     };
-    red.onInput('diy-authed', (msg) => {
+    red.onInput(`${z}-authed`, (msg) => {
       if ((msg.payload as { result?: unknown }).result === true) done();
     });
     if (flowContext.get('authed') === true) done();

@@ -1,6 +1,6 @@
 import type { FlowNode } from '../lib/embedded-red';
 import type { EmulatorFarm, EmulatorPorts } from '../lib/emulator-farm';
-import { roomCommand, roomConfig, roomEvent, tab } from '../lib/flows';
+import { discoveringRoomConfig, roomCommand, roomConfig, roomEvent, tab } from '../lib/flows';
 import type { RedHandle } from '../lib/red-handle';
 import { median } from '../lib/stats';
 
@@ -17,6 +17,8 @@ export interface ReconnectScenario {
   profile: string;
   /** settings.js keys used for this profile ({} = defaults). */
   settings: Record<string, number>;
+  /** true: room-config as saved by default (web port only: config.json is fetched on every reconnect). */
+  discovery: boolean;
   /** 0 = the Room application restarts (socket closes, listens again at once); >0 = refused for that long. */
   downMs: number;
   runs: ReconnectRun[];
@@ -28,15 +30,16 @@ export interface ReconnectScenario {
 export interface ReconnectOptions {
   repeats: number;
   outages: number[];
+  discovery: boolean;
   log: (line: string) => void;
 }
 
 const USERS = ['rc-cmd', 'rc-ev'];
 
-function flows(room: EmulatorPorts): FlowNode[] {
+function flows(room: EmulatorPorts, discovery: boolean): FlowNode[] {
   return [
     tab('rc', 'reconnect'),
-    roomConfig('rc-room', room),
+    discovery ? discoveringRoomConfig('rc-room', room) : roomConfig('rc-room', room),
     roomCommand('rc-cmd', 'rc', 'rc-room', 'getAppState', []),
     roomEvent('rc-ev', 'rc', 'rc-room', [], []),
   ];
@@ -51,7 +54,7 @@ export async function runReconnect(
   opts: ReconnectOptions,
 ): Promise<ReconnectScenario[]> {
   const [room] = await farm.start(1);
-  await red.deploy(flows(room));
+  await red.deploy(flows(room, opts.discovery));
   await red.waitAllGreen(USERS, 20_000);
   const out: ReconnectScenario[] = [];
   for (const downMs of opts.outages) {
@@ -72,6 +75,7 @@ export async function runReconnect(
     const scenario: ReconnectScenario = {
       profile,
       settings,
+      discovery: opts.discovery,
       downMs,
       runs,
       readyMs: median(runs.map((r) => r.readyMs)),

@@ -1,6 +1,6 @@
 import type { FlowNode } from '../lib/embedded-red';
 import type { EmulatorFarm, EmulatorPorts } from '../lib/emulator-farm';
-import { junction, roomCommand, roomConfig, roomEvent, tab } from '../lib/flows';
+import { discoveringRoomConfig, junction, roomCommand, roomConfig, roomEvent, tab } from '../lib/flows';
 import type { RedHandle } from '../lib/red-handle';
 import { median, wallMs } from '../lib/stats';
 
@@ -13,6 +13,8 @@ export interface RedeployCase {
 }
 
 export interface RedeployResult {
+  /** true: room-configs as saved by default (web port only, config.json fetched on connect). */
+  discovery: boolean;
   repeats: number;
   /** Window after ready in which a late reconnect would still have been counted, ms. */
   quietWindowMs: number;
@@ -23,15 +25,16 @@ export interface RedeployResult {
 export interface RedeployOptions {
   repeats: number;
   quietWindowMs: number;
+  discovery: boolean;
   log: (line: string) => void;
 }
 
 const USERS = ['rd-cmd', 'rd-ev1', 'rd-ev2'];
 
-function flows(room: EmulatorPorts): FlowNode[] {
+function flows(room: EmulatorPorts, discovery: boolean): FlowNode[] {
   return [
     tab('rd', 'redeploy'),
-    roomConfig('rd-room', room),
+    discovery ? discoveringRoomConfig('rd-room', room) : roomConfig('rd-room', room),
     junction('rd-in', 'rd', ['rd-cmd']),
     roomCommand('rd-cmd', 'rd', 'rd-room', 'getAppState', []),
     roomEvent('rd-ev1', 'rd', 'rd-room', ['appStateChanged'], []),
@@ -51,13 +54,13 @@ export async function runRedeploy(red: RedHandle, farm: EmulatorFarm, opts: Rede
   // A fresh Room for every "changed" deploy: the pool keeps a released connection for a grace period, so
   // switching back to a Room used moments ago would measure a reused connection, not a new one.
   const rooms = await farm.start(1 + opts.repeats);
-  await red.deploy(flows(rooms[0]));
+  await red.deploy(flows(rooms[0], opts.discovery));
   await red.waitAllGreen(USERS, 20_000);
   let current = rooms[0];
 
   const once = async (target: EmulatorPorts): Promise<{ ms: number; connections: number }> => {
     const t0 = wallMs();
-    await red.deploy(flows(target));
+    await red.deploy(flows(target, opts.discovery));
     let readyAt = await red.waitAllGreen(USERS, 20_000, t0);
     // For a new Room, "ready" also needs the Room's own word that this client authenticated.
     if (target !== current) readyAt = Math.max(readyAt, await farm.waitAuthenticated(target.index, t0, 20_000));
@@ -75,7 +78,7 @@ export async function runRedeploy(red: RedHandle, farm: EmulatorFarm, opts: Rede
     changed.push(await once(rooms[rep + 1]));
   }
   opts.log(
-    `  unchanged: ${unchanged.map((r) => `${r.ms.toFixed(1)} ms/${r.connections} new conn`).join(', ')}; ` +
+    `  ${opts.discovery ? 'discovery' : 'explicit port'}: unchanged: ${unchanged.map((r) => `${r.ms.toFixed(1)} ms/${r.connections} new conn`).join(', ')}; ` +
       `changed: ${changed.map((r) => `${r.ms.toFixed(1)} ms/${r.connections}`).join(', ')}`,
   );
   await red.deploy([]);
@@ -85,6 +88,7 @@ export async function runRedeploy(red: RedHandle, farm: EmulatorFarm, opts: Rede
     newConnections: runs.map((r) => r.connections),
   });
   return {
+    discovery: opts.discovery,
     repeats: opts.repeats,
     quietWindowMs: opts.quietWindowMs,
     unchanged: summarise(unchanged),
