@@ -11,6 +11,7 @@ import {
 import { toBool } from './lib/endpoint-config';
 import { NodeCommandError, toNodeError } from './lib/errors';
 import { translator } from './lib/i18n';
+import type { RoomConfigApi } from './lib/config-api';
 import type { DoneFunction, NodeDef, NodeRedApi, RuntimeNode } from './lib/node-red';
 import { attachToFleet } from './lib/fleet-attachment';
 import { chooseRoom } from './lib/room-choice';
@@ -33,6 +34,7 @@ interface RoomCommandDef extends NodeDef {
 
 interface InFlight {
   method: string;
+  room: RoomConfigApi;
   done: DoneFunction;
   settled: boolean;
   /** Settles when the message has ended (output or error). */
@@ -59,8 +61,10 @@ export = function (RED: NodeRedApi): void {
     const strict = def.strict === undefined || def.strict === null || def.strict === '' ? true : toBool(def.strict);
     const { tuning } = tuningFromSettings(RED.settings);
     const outcomeTimeoutMs = Math.max(OUTCOME_DEFAULT_TIMEOUT_MS, tuning.requestTimeoutMs ?? 0);
-    // The same bound as the client's queue: a flood while the Room is away fails fast instead of piling up.
+    // The same bound as the client's queue, per Room: a flood while a Room is away fails fast instead of piling
+    // up, and in fleet mode one Room away does not take the places of the others.
     const maxPending = tuning.maxQueued ?? DEFAULT_TUNING.maxQueued;
+    const pendingByRoom = new Map<RoomConfigApi, number>();
 
     const roomFromMsg = toBool(def.roomFromMsg);
     // In fleet mode the node holds every deployed room's connection and its status counts them.
@@ -72,11 +76,14 @@ export = function (RED: NodeRedApi): void {
     // Cancels every request of this node in the pooled client, which outlives the node: on close, one still
     // unsent is dropped and never reaches the Room. (One signal for all: a controller per message costs time.)
     const closing = new AbortController();
-    setMaxListeners(0, closing.signal); // each pending outcome wait listens on it, at most maxPending
+    setMaxListeners(0, closing.signal); // each pending outcome wait listens on it, at most maxPending per Room
     const settle = (entry: InFlight): boolean => {
       if (entry.settled) return false;
       entry.settled = true;
       inFlight.delete(entry);
+      const left = (pendingByRoom.get(entry.room) ?? 1) - 1;
+      if (left > 0) pendingByRoom.set(entry.room, left);
+      else pendingByRoom.delete(entry.room);
       return true;
     };
 
@@ -93,8 +100,9 @@ export = function (RED: NodeRedApi): void {
       if (!client) return done(new NodeCommandError('NOT_CONNECTED', t('errors.notAttached')));
 
       const { method, params, timeoutMs } = parsed.value;
-      if (inFlight.size >= maxPending) {
-        return done(new NodeCommandError('QUEUE_FULL', t('errors.queueFull', { method, count: inFlight.size })));
+      const pending = pendingByRoom.get(room) ?? 0;
+      if (pending >= maxPending) {
+        return done(new NodeCommandError('QUEUE_FULL', t('errors.queueFull', { method, count: pending })));
       }
       const useOutcome = waitForOutcome && hasOutcome(method);
       const options: RequestOptions =
@@ -103,8 +111,9 @@ export = function (RED: NodeRedApi): void {
           : useOutcome
             ? { strict, timeoutMs: outcomeTimeoutMs, signal: closing.signal }
             : { strict, signal: closing.signal };
-      const entry: InFlight = { method, done, settled: false };
+      const entry: InFlight = { method, room, done, settled: false };
       inFlight.add(entry);
+      pendingByRoom.set(room, pending + 1);
 
       // One promise layer between the Room's answer and send()/done() (a second .then cost a promise and a tick).
       const fail = (err: unknown): void => {

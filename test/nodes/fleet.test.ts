@@ -10,8 +10,10 @@ import {
   node,
   placed,
   quietWindow,
+  cleanUp,
   startRoom,
   waitForStatus,
+  TEST_SETTINGS,
   withNodeRed,
   type Msg,
 } from './harness';
@@ -289,6 +291,46 @@ describe('a building of rooms (roomFromMsg, allRooms, msg.room)', function () {
     assert.equal(stray.connectionCount, 0, 'nothing connected to the undeployed Room');
     assert.deepEqual(received([...rooms, stray], 'getMicMute'), [0, 0, 0, 0]);
     assert.equal(lastStatus(node('ev'))?.text, '2 rooms: 2 ready');
+  });
+});
+
+describe('a building of rooms: one room away', function () {
+  this.timeout(40000);
+  const bound = 3;
+  withNodeRed({
+    start: () => {
+      helper.settings({ ...TEST_SETTINGS, roomConfigMaxQueued: bound });
+      return helper.startServer();
+    },
+    stop: () => helper.stopServer().then(() => void helper.settings(TEST_SETTINGS)),
+    cleanUp,
+  });
+
+  it("commands waiting for an unreachable room do not use up the other rooms' places (roomConfigMaxQueued)", async () => {
+    const rooms = await Promise.all([startRoom(), startRoom()]);
+    await load(fleetFlow(roomConfigs(rooms, ['hall', 'lab'])));
+    const out = new Inbox(node('out'));
+    const caught = new Inbox(node('caught'));
+    await waitForStatus(node('cmd'), allReady(2), '2 rooms ready');
+    rooms[0]!.faults.refuseConnections(true);
+    rooms[0]!.faults.dropConnections();
+    await waitForStatus(node('cmd'), (s) => s.text?.includes('1 unreachable') === true, 'hall unreachable');
+    for (let i = 0; i < bound; i++) inject(node('cmd'), { room: 'hall', method: 'getMicMute', timeout: 30000 });
+    inject(node('cmd'), { room: 'hall', method: 'getMicMute', timeout: 30000 });
+    assert.equal((await caught.next()).error.code, 'QUEUE_FULL', 'hall has no place left');
+    inject(node('cmd'), { room: 'lab', method: 'getMicMute', payload: {} });
+    const toLab = (m: Msg) => m.room === 'lab';
+    const ending = await Promise.race([
+      out.next(toLab).then(
+        () => 'response',
+        () => 'no ending',
+      ),
+      caught.next(toLab).then(
+        (m) => String(m.error.code),
+        () => 'no ending',
+      ),
+    ]);
+    assert.equal(ending, 'response', 'lab is served while hall is away');
   });
 });
 
