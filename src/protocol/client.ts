@@ -316,7 +316,7 @@ export class RoomClient extends EventEmitter {
     }
     if (this.role === 'user' && isAdminOnly(method)) return this.adminOnlyError(method);
     if (this._state === 'closed')
-      return new RoomError('CLOSED', `${method}: the Room connection was closed`, { method });
+      return new RoomError('CLOSED', `${method}: not sent, the Room connection was closed`, { method, sent: false });
     if (this._state === 'auth-failed') return this.authFailedError(method);
     if (this._state === 'displaced' && this.gaveUp) return this.gaveUpError(method);
     return this.requests.create(method, params, timeoutMs);

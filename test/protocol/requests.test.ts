@@ -93,7 +93,11 @@ describe('protocol: requests', function () {
     assert.ok(Date.now() - started < 1500, 'close() resolves quickly');
     assert.equal((await inflight).error?.code, 'CLOSED');
     assert.equal(client.state, 'closed');
-    assert.equal((await settle(client.request('getAppState'))).error?.code, 'CLOSED');
+    const after = (await settle(client.request('getAppState'))).error as (Error & { sent?: boolean }) | undefined;
+    assert.equal((after as { code?: string } | undefined)?.code, 'CLOSED');
+    // A flow reads CLOSED both ways: the error must say that this one was never sent.
+    assert.equal(after?.sent, false);
+    assert.match(after?.message ?? '', /not sent/);
     assert.equal(client.pendingCount, 0);
     await client.close(); // idempotent
   });
