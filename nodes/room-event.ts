@@ -42,7 +42,9 @@ export = function (RED: NodeRedApi): void {
     const onSnapshot = (room: RoomConfigApi, snapshot: ConnectionSnapshot, late = false): void => {
       if (!withConnectionEvents) return;
       let tracker = trackers.get(room);
-      if (!tracker) trackers.set(room, (tracker = new ConnectionEventTracker(late)));
+      // A room-config redeployed under its name goes on from what the flow was told of that name.
+      if (!tracker)
+        trackers.set(room, (tracker = (late && gone.get(room.roomName)?.tracker) || new ConnectionEventTracker(late)));
       const payload = tracker.next(snapshot);
       if (payload) node.send({ topic: `${topicPrefixOf(room)}connection`, payload, room: room.roomName });
     };
@@ -65,21 +67,24 @@ export = function (RED: NodeRedApi): void {
       };
     };
 
-    let closed = false;
     const joined = new Set<RoomConfigApi>();
+    /** Names a deploy removed that the flow knew (topic, what it was told), until that deploy has started. */
+    const gone = new Map<string, { tracker: ConnectionEventTracker; topic: string }>();
     /**
-     * A room a later deploy removed: say so under its name, if the flow knew it. Deferred a turn, because a full
-     * deploy closes the room-configs too and this node's own close comes in that same turn; and skipped when a
-     * room of the same name (re)joined meanwhile.
+     * A room a later deploy removed: say so under its name, if the flow knew it, once that deploy has started
+     * every node (a full deploy closes this node too; a room-config redeployed under its name rejoins first).
      */
     const onRemoved = (room: RoomConfigApi): void => {
-      if (!withConnectionEvents || !trackers.get(room)?.known) return;
-      const name = room.roomName;
-      const topic = `${topicPrefixOf(room)}connection`;
-      setImmediate(() => {
-        if (closed || [...joined].some((r) => r.roomName === name)) return;
-        node.send({ topic, payload: { state: 'removed', reason: t('errors.roomRemoved') }, room: name });
-      });
+      const tracker = trackers.get(room);
+      if (!withConnectionEvents || !tracker?.known) return;
+      gone.set(room.roomName, { tracker, topic: `${topicPrefixOf(room)}connection` });
+    };
+    const reportRemoved = (): void => {
+      for (const [name, { topic }] of gone) {
+        if (![...joined].some((r) => r.roomName === name))
+          node.send({ topic, payload: { state: 'removed', reason: t('errors.roomRemoved') }, room: name });
+      }
+      gone.clear();
     };
     const listenInFleet = (room: RoomConfigApi): Unsubscribe => {
       const stop = listen(room);
@@ -92,11 +97,17 @@ export = function (RED: NodeRedApi): void {
 
     let detach: () => void;
     if (toBool(def.allRooms)) {
-      detach = attachToFleet(deployedRooms, node, t, {
+      const fleet = attachToFleet(deployedRooms, node, t, {
         joined: listenInFleet,
         snapshot: onSnapshot,
         removed: onRemoved,
-      }).detach;
+      });
+      RED.events.on('flows:started', reportRemoved);
+      detach = () => {
+        RED.events.removeListener('flows:started', reportRemoved);
+        gone.clear();
+        fleet.detach();
+      };
     } else {
       const own = configuredRoom(RED, def.room);
       const attachment = attachToRoom(RED, node, def.room, t, own && ((snapshot) => onSnapshot(own, snapshot)));
@@ -109,7 +120,6 @@ export = function (RED: NodeRedApi): void {
     }
 
     node.on('close', (_removed: boolean, done: () => void) => {
-      closed = true;
       detach();
       done();
     });

@@ -88,4 +88,9 @@ export interface NodeRedApi {
     debug(msg: unknown): void;
   };
   _(key: string, substitutions?: Record<string, unknown>): string;
+  /** Runtime events; `flows:started` comes once a deploy has started every node. */
+  events: {
+    on(event: 'flows:started', listener: () => void): unknown;
+    removeListener(event: 'flows:started', listener: () => void): unknown;
+  };
 }

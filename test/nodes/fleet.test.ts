@@ -277,6 +277,27 @@ describe('a building of rooms (roomFromMsg, allRooms, msg.room)', function () {
     assert.equal(events.count(removed) + fresh.count(removed), 0, 'a full redeploy removes no room');
   });
 
+  it('a room-config redeployed under its name, its socket kept, reports no connection change', async () => {
+    await building();
+    // The port as a string: Node-RED sees a changed node and redeploys it; the endpoint, and so the socket, stay.
+    const touched = [
+      ...roomConfigs(rooms.slice(0, 2), names.slice(0, 2)),
+      configNode(rooms[2]!, { id: 'cfg-studio', name: 'studio', port: String(rooms[2]!.webPort) }),
+    ];
+    const studioEvent = (m: Msg) => m.topic === 'trueconf/studio/event/connection';
+    assert.equal((await events.next(studioEvent, 'studio ready at the start')).payload.state, 'ready');
+    const after = new Inbox(node('events'));
+    await helper.setFlows(fleetFlow(touched), 'nodes');
+    await waitForStatus(node('ev'), allReady(3), '3 rooms ready');
+    await quietWindow();
+    const studio = after.messages.filter(studioEvent);
+    assert.deepEqual(
+      studio.map((m) => m.payload.state),
+      [],
+      'studio never went away',
+    );
+  });
+
   it('a message cannot reach a room that is not deployed, nor one a later deploy removed', async () => {
     await building();
     const stray = await startRoom(); // a reachable Room no room-config names
