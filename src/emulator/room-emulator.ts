@@ -194,9 +194,16 @@ export class RoomEmulator extends EventEmitter {
 
   /** The WebSocket comes back on `wsPort`, or on the next free port above the old one. */
   private async comeUp(old: number, wsPort?: number): Promise<void> {
+    if (!this.running) return;
     if (wsPort !== undefined) await this.listenWs(wsPort, true);
     else if (old + 1 <= 65535) await this.listenWs(old + 1, false, old);
     else await this.listenWs(0, true);
+    // stop() while binding: the new server must not outlive it (it would keep the process alive).
+    if (!this.running) {
+      await closeServer(this.wsServer);
+      this.wsServer = undefined;
+      return;
+    }
     this.log.add('info', `restarted: WebSocket moved from port ${old} to ${this.wsPortValue}`);
     this.emit('restarted', { wsPort: this.wsPortValue });
   }

@@ -174,6 +174,15 @@ describe('emulator: fault hooks', () => {
     await connect();
   });
 
+  it('stop() during a restart leaves nothing listening (a test process can exit)', async () => {
+    await connect();
+    const port = await freePort();
+    const restarting = room.restart({ wsPort: port });
+    await room.stop();
+    await restarting;
+    await assert.rejects(connectTo(port), 'the WebSocket must not come back after stop()');
+  });
+
   it('reset turns every fault off', async () => {
     room.faults.refuseConnections(true);
     room.faults.neverAnswer(true);
