@@ -80,6 +80,12 @@ export class CameraControl {
   }
 
   /** A participant left, or the conference ended: their requests and control go. */
+  /** The emulator stops: pending far-end answers are forgotten without a word. */
+  cancelTimers(): void {
+    this.outgoing.clear();
+    this.timers.clear();
+  }
+
   drop(peerId?: string): void {
     for (const id of [...this.controlled]) {
       if (peerId && id !== peerId) continue;

@@ -162,6 +162,7 @@ export class RoomEmulator extends EventEmitter {
     this.timers.clear();
     this.powerTimers.clear();
     this.world.cancelTimers();
+    this.state.cancelTimers();
     this.terminateAll();
     for (const socket of this.rawSockets) socket.destroy();
     this.rawSockets.clear();
