@@ -76,6 +76,8 @@ export class RoomEmulator extends EventEmitter {
   private running = false;
   private poweredOff = false;
   private readonly powerTimers: Timers;
+  /** Bumped by stop() and restart(): a power cycle of an older epoch must not bring the Room up again. */
+  private powerEpoch = 0;
 
   constructor(options: RoomEmulatorOptions = {}) {
     super();
@@ -159,6 +161,7 @@ export class RoomEmulator extends EventEmitter {
   async stop(): Promise<void> {
     this.running = false;
     this.poweredOff = false;
+    this.powerEpoch++;
     this.timers.clear();
     this.powerTimers.clear();
     this.world.cancelTimers();
@@ -178,6 +181,9 @@ export class RoomEmulator extends EventEmitter {
    */
   async restart(options: { wsPort?: number; forgetTokens?: boolean } = {}): Promise<void> {
     const old = this.wsPortValue;
+    this.powerEpoch++;
+    this.powerTimers.clear();
+    this.poweredOff = false;
     await this.goDown(options.forgetTokens === true);
     await this.comeUp(old, options.wsPort);
   }
@@ -218,12 +224,13 @@ export class RoomEmulator extends EventEmitter {
   private powerCycle(method: string): void {
     if (this.poweredOff || !this.running) return;
     this.poweredOff = true;
+    const epoch = ++this.powerEpoch;
     const delay = this.options.powerCycleMs ?? DEFAULT_POWER_CYCLE_MS;
     const old = this.wsPortValue;
     this.log.add('info', `${method}: the Room goes down and comes back in ${delay} ms`);
     this.emit('poweredOff', { method });
     const comeBack = () => {
-      if (!this.running) return;
+      if (!this.running || epoch !== this.powerEpoch) return;
       this.comeUp(old).then(
         () => (this.poweredOff = false),
         (err: Error) => this.log.add('info', `emulator error: cannot come back (${err.message})`),
@@ -231,7 +238,7 @@ export class RoomEmulator extends EventEmitter {
     };
     this.goDown(true).then(
       () => {
-        if (this.running) this.powerTimers.after(delay, comeBack);
+        if (this.running && epoch === this.powerEpoch) this.powerTimers.after(delay, comeBack);
       },
       (err: Error) => this.log.add('info', `emulator error: ${err.message}`),
     );
