@@ -156,6 +156,22 @@ describe('node library', () => {
       assert.deepEqual(missing, []);
     });
 
+    it("every error code is in room-command's help (en-US and ru) and the README", () => {
+      // The codes are the union types RoomErrorCode (core) and NodeErrorCode (nodes); both list one code a line.
+      const codes = ['src/protocol/errors.ts', 'nodes/lib/errors.ts'].flatMap((file) =>
+        [...fs.readFileSync(path.join(repoRoot, file), 'utf8').matchAll(/^\s*\| '([A-Z_]+)'/gm)].map((m) => m[1]),
+      );
+      assert.ok(codes.length > 15, `found only ${codes.length} codes`);
+      for (const doc of ['nodes/locales/en-US/room-command.html', 'nodes/locales/ru/room-command.html', 'README.md']) {
+        const text = fs.readFileSync(path.join(repoRoot, doc), 'utf8');
+        assert.deepEqual(
+          codes.filter((code) => !new RegExp(`\\b${code}\\b`).test(text)),
+          [],
+          `codes missing from ${doc}`,
+        );
+      }
+    });
+
     it('room-command and room-event share the same status texts', () => {
       for (const lang of ['en-US', 'ru']) {
         const cmd = readLocale(lang, 'room-command')['room-command'] as Record<string, unknown>;
