@@ -177,7 +177,8 @@ export class RoomEmulator extends EventEmitter {
   /**
    * The Room application restarts: every socket closes, calls end, and the WebSocket comes back on another
    * port (the given one, or the next free one above the old), which config.json then names. Tokens survive
-   * unless forgetTokens (a real restart would forget them: docs/protocol.md §5.5).
+   * unless forgetTokens (a real restart would forget them: docs/protocol.md §5.5). A pending power cycle is
+   * cancelled: the Room is up on the restart's port.
    */
   async restart(options: { wsPort?: number; forgetTokens?: boolean } = {}): Promise<void> {
     const old = this.wsPortValue;
