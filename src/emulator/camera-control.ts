@@ -79,6 +79,12 @@ export class CameraControl {
     return id ? ok() : fail(`the Room does not control the camera of ${cameraOwnerCallId}`);
   }
 
+  /** The emulator stops: pending far-end answers are forgotten without a word. */
+  cancelTimers(): void {
+    this.outgoing.clear();
+    this.timers.clear();
+  }
+
   /** A participant left, or the conference ended: their requests and control go. */
   drop(peerId?: string): void {
     for (const id of [...this.controlled]) {

@@ -76,6 +76,8 @@ export class RoomEmulator extends EventEmitter {
   private running = false;
   private poweredOff = false;
   private readonly powerTimers: Timers;
+  /** Bumped by stop() and restart(): a power cycle of an older epoch must not bring the Room up again. */
+  private powerEpoch = 0;
 
   constructor(options: RoomEmulatorOptions = {}) {
     super();
@@ -159,9 +161,11 @@ export class RoomEmulator extends EventEmitter {
   async stop(): Promise<void> {
     this.running = false;
     this.poweredOff = false;
+    this.powerEpoch++;
     this.timers.clear();
     this.powerTimers.clear();
     this.world.cancelTimers();
+    this.state.cancelTimers();
     this.terminateAll();
     for (const socket of this.rawSockets) socket.destroy();
     this.rawSockets.clear();
@@ -173,10 +177,14 @@ export class RoomEmulator extends EventEmitter {
   /**
    * The Room application restarts: every socket closes, calls end, and the WebSocket comes back on another
    * port (the given one, or the next free one above the old), which config.json then names. Tokens survive
-   * unless forgetTokens (a real restart would forget them: docs/protocol.md §5.5).
+   * unless forgetTokens (a real restart would forget them: docs/protocol.md §5.5). A pending power cycle is
+   * cancelled: the Room is up on the restart's port.
    */
   async restart(options: { wsPort?: number; forgetTokens?: boolean } = {}): Promise<void> {
     const old = this.wsPortValue;
+    this.powerEpoch++;
+    this.powerTimers.clear();
+    this.poweredOff = false;
     await this.goDown(options.forgetTokens === true);
     await this.comeUp(old, options.wsPort);
   }
@@ -194,9 +202,16 @@ export class RoomEmulator extends EventEmitter {
 
   /** The WebSocket comes back on `wsPort`, or on the next free port above the old one. */
   private async comeUp(old: number, wsPort?: number): Promise<void> {
+    if (!this.running) return;
     if (wsPort !== undefined) await this.listenWs(wsPort, true);
     else if (old + 1 <= 65535) await this.listenWs(old + 1, false, old);
     else await this.listenWs(0, true);
+    // stop() while binding: the new server must not outlive it (it would keep the process alive).
+    if (!this.running) {
+      await closeServer(this.wsServer);
+      this.wsServer = undefined;
+      return;
+    }
     this.log.add('info', `restarted: WebSocket moved from port ${old} to ${this.wsPortValue}`);
     this.emit('restarted', { wsPort: this.wsPortValue });
   }
@@ -210,12 +225,13 @@ export class RoomEmulator extends EventEmitter {
   private powerCycle(method: string): void {
     if (this.poweredOff || !this.running) return;
     this.poweredOff = true;
+    const epoch = ++this.powerEpoch;
     const delay = this.options.powerCycleMs ?? DEFAULT_POWER_CYCLE_MS;
     const old = this.wsPortValue;
     this.log.add('info', `${method}: the Room goes down and comes back in ${delay} ms`);
     this.emit('poweredOff', { method });
     const comeBack = () => {
-      if (!this.running) return;
+      if (!this.running || epoch !== this.powerEpoch) return;
       this.comeUp(old).then(
         () => (this.poweredOff = false),
         (err: Error) => this.log.add('info', `emulator error: cannot come back (${err.message})`),
@@ -223,7 +239,7 @@ export class RoomEmulator extends EventEmitter {
     };
     this.goDown(true).then(
       () => {
-        if (this.running) this.powerTimers.after(delay, comeBack);
+        if (this.running && epoch === this.powerEpoch) this.powerTimers.after(delay, comeBack);
       },
       (err: Error) => this.log.add('info', `emulator error: ${err.message}`),
     );

@@ -60,6 +60,11 @@ export class RoomState {
     this.camera.drop(peerId);
   }
 
+  /** The emulator stops: no timer of a family may outlive it. */
+  cancelTimers(): void {
+    this.camera.cancelTimers();
+  }
+
   /** What a restart of the Room application resets [INF]: it wakes up; stored state stays. */
   resetAfterRestart(): void {
     this.system.sleepMode = false;

@@ -7,6 +7,9 @@ import { RawClient, roomWithControllers, type Frame } from './raw-client';
  * waiting room, layout, camera control, chat, files and slides. Each change is read back with its getter and
  * its notification is seen by the second controller too.
  */
+/** How long the far end 'slow-sam' takes to answer a camera control request. */
+const SLOW_MS = 200;
+
 describe('emulator: conference families keep state', () => {
   let room: RoomEmulator;
   let admin: RawClient;
@@ -16,7 +19,7 @@ describe('emulator: conference families keep state', () => {
   beforeEach(async () => {
     ({ room, admin, user, stop } = await roomWithControllers({
       answerDelayMs: 10,
-      peers: { 'decline-dora': { reject: 0 } },
+      peers: { 'decline-dora': { reject: 0 }, 'slow-sam': { answer: true, delayMs: SLOW_MS } },
     }));
   });
 
@@ -238,6 +241,18 @@ describe('emulator: conference families keep state', () => {
     room.participantLeaves(ann);
     assert.equal((await both('remotelyControlledCameraNotAvailableAnymore')).callId, ann);
     assert.deepEqual((await ok(user, 'getRemotelyControlledCameras')).callIdList, []);
+  });
+
+  it('stop() cancels a camera control request the far end has not answered yet', async () => {
+    await conference();
+    const sam = room.participantJoins({ peerId: 'slow-sam' });
+    await ok(admin, 'requestParticipantCameraControl', { callId: sam });
+    const late: string[] = [];
+    await stop();
+    room.on('notification', (name: string) => late.push(name));
+    // the only fixed wait: a window in which nothing may happen
+    await new Promise((resolve) => setTimeout(resolve, SLOW_MS * 2));
+    assert.deepEqual(late, [], 'a stopped emulator sends nothing (and keeps no timer alive)');
   });
 
   it('chat: sent and received messages are kept per chat; chatClear empties one', async () => {

@@ -174,6 +174,36 @@ describe('emulator: fault hooks', () => {
     await connect();
   });
 
+  it('stop() during a restart leaves nothing listening (a test process can exit)', async () => {
+    await connect();
+    const port = await freePort();
+    const restarting = room.restart({ wsPort: port });
+    await room.stop();
+    await restarting;
+    await assert.rejects(connectTo(port), 'the WebSocket must not come back after stop()');
+  });
+
+  it('restart() during a power cycle cancels it: the Room stays up on the restart port', async () => {
+    const own = new RoomEmulator({ powerCycleMs: QUIET_MS / 2 });
+    await own.start();
+    try {
+      const c = await RawClient.authorized(own.url, { type: 'unsecured', role: 'admin' });
+      clients.push(c);
+      assert.equal((await c.request('shutdown')).result, true);
+      await c.waitClose();
+      await own.restart();
+      const port = own.wsPort;
+      assert.equal(own.isPoweredOff, false, 'the restart brought the Room up');
+      const comeBacks: unknown[] = [];
+      own.on('restarted', (e) => comeBacks.push(e));
+      await quiet();
+      assert.deepEqual(comeBacks, [], 'the cancelled power cycle must not bring up a second WebSocket server');
+      assert.equal(own.wsPort, port);
+    } finally {
+      await own.stop();
+    }
+  });
+
   it('reset turns every fault off', async () => {
     room.faults.refuseConnections(true);
     room.faults.neverAnswer(true);

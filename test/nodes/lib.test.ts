@@ -22,6 +22,7 @@ import { tuningFromSettings } from '../../nodes/lib/settings';
 import { statusFor } from '../../nodes/lib/status';
 import { liveItems } from '../../nodes/lib/admin-routes';
 import { redact } from '../../src/protocol';
+import { repoRoot } from '../support/repo';
 
 const LOCALES = path.join(__dirname, '..', '..', 'nodes', 'locales');
 const readLocale = (lang: string, file: string): Record<string, unknown> =>
@@ -120,6 +121,56 @@ describe('node library', () => {
         }
       });
     }
+
+    it('every key the runtime and the editor ask for is in both catalogues (a missing one shows raw)', () => {
+      const nodeTypes = ['room-config', 'room-command', 'room-event'];
+      const known = new Map(
+        ['en-US', 'ru'].map((lang) => [lang, new Set(nodeTypes.flatMap((type) => keysOf(readLocale(lang, type))))]),
+      );
+      // Quoted keys such as 'errors.queueFull', "room-command.label.room" or data-i18n="[placeholder]room-config.…".
+      const keyPattern =
+        /['"`\]]((?:room-(?:config|command|event)\.)?(?:errors|status|test|editor|label)\.[\w.]*\w)['"`]/g;
+      const sources: string[] = [];
+      const walk = (dir: string): void => {
+        for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+          const file = path.join(dir, entry.name);
+          if (entry.isDirectory() && entry.name !== 'locales') walk(file);
+          else if (/\.(ts|html)$/.test(entry.name)) sources.push(file);
+        }
+      };
+      walk(path.join(repoRoot, 'nodes'));
+      const missing: string[] = [];
+      let used = 0;
+      for (const file of sources) {
+        for (const [, key] of fs.readFileSync(file, 'utf8').matchAll(keyPattern)) {
+          used++;
+          // The runtime's translator prefixes a bare key with its node type; the editor uses full keys.
+          const full = nodeTypes.some((type) => key.startsWith(`${type}.`))
+            ? [key]
+            : nodeTypes.map((t) => `${t}.${key}`);
+          for (const [lang, keys] of known)
+            if (!full.some((k) => keys.has(k))) missing.push(`${lang}: ${key} (${path.basename(file)})`);
+        }
+      }
+      assert.ok(used > 100, `found only ${used} keys in the sources: the pattern no longer matches them`);
+      assert.deepEqual(missing, []);
+    });
+
+    it("every error code is in room-command's help (en-US and ru) and the README", () => {
+      // The codes are the union types RoomErrorCode (core) and NodeErrorCode (nodes); both list one code a line.
+      const codes = ['src/protocol/errors.ts', 'nodes/lib/errors.ts'].flatMap((file) =>
+        [...fs.readFileSync(path.join(repoRoot, file), 'utf8').matchAll(/^\s*\| '([A-Z_]+)'/gm)].map((m) => m[1]),
+      );
+      assert.ok(codes.length > 15, `found only ${codes.length} codes`);
+      for (const doc of ['nodes/locales/en-US/room-command.html', 'nodes/locales/ru/room-command.html', 'README.md']) {
+        const text = fs.readFileSync(path.join(repoRoot, doc), 'utf8');
+        assert.deepEqual(
+          codes.filter((code) => !new RegExp(`\\b${code}\\b`).test(text)),
+          [],
+          `codes missing from ${doc}`,
+        );
+      }
+    });
 
     it('room-command and room-event share the same status texts', () => {
       for (const lang of ['en-US', 'ru']) {
