@@ -19,6 +19,8 @@ export interface RegistryListener {
  */
 export class RoomRegistry {
   private readonly byId = new Map<string, RoomConfigApi>();
+  /** The same rooms by routing name: every fleet message looks one up, so no scan of every room. */
+  private readonly byName = new Map<string, RoomConfigApi[]>();
   private readonly listeners = new Set<RegistryListener>();
 
   /** Deployed room-configs by id (the admin routes read it). */
@@ -31,12 +33,15 @@ export class RoomRegistry {
   }
 
   /** Other deployed rooms with this routing name (for the duplicate warning). */
-  named(name: string): RoomConfigApi[] {
-    return this.all().filter((room) => room.roomName === name);
+  named(name: string): readonly RoomConfigApi[] {
+    return this.byName.get(name) ?? [];
   }
 
   add(room: RoomConfigApi): void {
+    const replaced = this.byId.get(room.id);
+    if (replaced) this.unname(replaced);
     this.byId.set(room.id, room);
+    this.byName.set(room.roomName, [...this.named(room.roomName), room]);
     for (const listener of [...this.listeners]) listener.added(room);
   }
 
@@ -44,7 +49,14 @@ export class RoomRegistry {
   remove(room: RoomConfigApi): void {
     if (this.byId.get(room.id) !== room) return;
     this.byId.delete(room.id);
+    this.unname(room);
     for (const listener of [...this.listeners]) listener.removed(room);
+  }
+
+  private unname(room: RoomConfigApi): void {
+    const others = this.named(room.roomName).filter((r) => r !== room);
+    if (others.length > 0) this.byName.set(room.roomName, others);
+    else this.byName.delete(room.roomName);
   }
 
   /** A name picks the room of that name; failing that, an id picks that room. */
