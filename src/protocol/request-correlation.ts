@@ -221,17 +221,12 @@ export class RequestCorrelation {
   /** Rejects in-flight requests (and, with `queued`, waiting ones too); `sent` tells makeError which. */
   failAll(makeError: (entry: Entry, sent: boolean) => Error, queued: boolean): void {
     const inflight = [...this.inflight.values()];
-    const waiting = queued ? [...this.queue.values()] : [];
     this.inflight.clear();
-    if (queued) this.queue.clear();
     for (const e of inflight) {
       clearTimeout(e.timer);
       e.reject(makeError(e, true));
     }
-    for (const e of waiting) {
-      clearTimeout(e.timer);
-      e.reject(makeError(e, false));
-    }
+    if (queued) this.failQueued((e) => makeError(e, false));
   }
 
   /** Rejects the requests that wait for the connection (waiting cannot help any more). */
