@@ -135,12 +135,8 @@ export function waitForOutcome(
         else if (left <= 0) timeout();
         else timer = setTimeout(timeout, left);
       },
-      (err: Error) => {
-        if (done) return;
-        done = true;
-        cleanup();
-        reject(err);
-      },
+      // The request already ended, so fail()'s abort of it is a no-op.
+      (err: Error) => fail(err),
     );
   });
 }
